@@ -1,0 +1,70 @@
+/** Names shared by the CRDs, the controllers and the Nodes: one place for all of them. */
+
+export const GROUP = 'gpu-provisioner.dev';
+export const VERSION = 'v1alpha1';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+
+export const FINALIZER = `${GROUP}/finalizer`;
+
+/** Labels put on Nodes (and tags put on instances) that bind them to a GpuRequest. */
+export const Labels = {
+  requestName: `${GROUP}/request-name`,
+  requestNamespace: `${GROUP}/request-namespace`,
+  requestUid: `${GROUP}/request-uid`,
+  nodeIndex: `${GROUP}/node-index`,
+  provider: `${GROUP}/provider`,
+  capacityType: `${GROUP}/capacity-type`,
+  gpuModel: `${GROUP}/gpu-model`,
+  cluster: `${GROUP}/cluster`,
+  instanceType: 'node.kubernetes.io/instance-type',
+  region: 'topology.kubernetes.io/region',
+  zone: 'topology.kubernetes.io/zone',
+} as const;
+
+/** Taint put on a node that is being interrupted or deleted, so nothing new lands on it. */
+export const DISRUPTION_TAINT_KEY = `${GROUP}/disrupted`;
+
+export const GPU_RESOURCE = 'nvidia.com/gpu';
+
+export const ConditionTypes = {
+  OfferSelected: 'OfferSelected',
+  Launched: 'Launched',
+  Registered: 'Registered',
+  Ready: 'Ready',
+  Interrupted: 'Interrupted',
+  BudgetExceeded: 'BudgetExceeded',
+  Terminating: 'Terminating',
+  CredentialsValid: 'CredentialsValid',
+} as const;
+
+/** Event and condition reasons: short CamelCase words, as Kubernetes uses them. */
+export const Reasons = {
+  OfferSelected: 'OfferSelected',
+  NoOffer: 'NoOfferFits',
+  Launching: 'Launching',
+  Launched: 'Launched',
+  LaunchFailed: 'LaunchFailed',
+  InsufficientCapacity: 'InsufficientCapacity',
+  QuotaExceeded: 'QuotaExceeded',
+  RateLimited: 'RateLimited',
+  ProviderError: 'ProviderError',
+  WaitingForNode: 'WaitingForNode',
+  Registered: 'Registered',
+  NodeReady: 'NodeReady',
+  NodeNotReady: 'NodeNotReady',
+  JoinTimeout: 'JoinTimeout',
+  InstanceLost: 'InstanceLost',
+  Adopted: 'Adopted',
+  Terminating: 'Terminating',
+  Draining: 'Draining',
+  Terminated: 'Terminated',
+  Interrupted: 'Interrupted',
+  Replaced: 'Replaced',
+  ProviderNotReady: 'ProviderNotReady',
+  InvalidSpec: 'InvalidSpec',
+  CredentialsValid: 'CredentialsValid',
+  CredentialsInvalid: 'CredentialsInvalid',
+  CredentialsMissing: 'CredentialsMissing',
+  OrphanTerminated: 'OrphanTerminated',
+  MaxDurationReached: 'MaxDurationReached',
+} as const;

@@ -1,0 +1,137 @@
+/**
+ * The cloud boundary: one small interface every provider implements, modelled on
+ * Karpenter's CloudProvider and SkyPilot's Cloud. Everything that is not cloud I/O
+ * (filtering, ordering, choosing) is a plain function over the data defined here.
+ */
+
+export type ProviderType = 'sim' | 'aws' | 'lambda' | 'runpod' | 'paperspace';
+export const PROVIDER_TYPES: readonly ProviderType[] = ['sim', 'aws', 'lambda', 'runpod', 'paperspace'];
+
+export type CapacityType = 'spot' | 'on-demand';
+export const CAPACITY_TYPES: readonly CapacityType[] = ['spot', 'on-demand'];
+
+/** Features a provider may lack; what it cannot do is data, filtered before pricing. */
+export type Feature = 'spot' | 'node-join' | 'capacity-reservation' | 'price-api' | 'interruption-notice';
+
+export interface Capabilities {
+  /** Feature -> why this provider cannot do it. Absent means supported. */
+  unsupported: Partial<Record<Feature, string>>;
+}
+
+export function supports(caps: Capabilities, feature: Feature): boolean {
+  return caps.unsupported[feature] === undefined;
+}
+
+/** One thing that can be bought: an instance type in a place at a price. */
+export interface Offer {
+  /** Name of the GpuProvider (one cloud account) that sells it. */
+  provider: string;
+  providerType: ProviderType;
+  instanceType: string;
+  /** Normalised GPU model (see src/api/gpu-models.ts), e.g. H100, A100-80GB. */
+  gpuModel: string;
+  gpuCount: number;
+  /** Memory per GPU. */
+  gpuMemoryGiB: number;
+  vcpus: number;
+  memoryGiB: number;
+  region: string;
+  zone?: string;
+  capacityType: CapacityType;
+  /** USD per instance-hour. */
+  pricePerHour: number;
+  /** Whether the provider says there is capacity right now. */
+  available: boolean;
+}
+
+/** Identity of an offering, used by the unavailable-offerings cache and status. */
+export function offerKey(o: Pick<Offer, 'provider' | 'region' | 'zone' | 'instanceType' | 'capacityType'>): string {
+  return `${o.provider}/${o.region}/${o.zone ?? '-'}/${o.instanceType}/${o.capacityType}`;
+}
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** What the machine needs to become a node of this cluster. */
+export interface Bootstrap {
+  hostname: string;
+  /** Labels the Node must carry; they bind it to its GpuRequest. */
+  nodeLabels: Record<string, string>;
+  nodeTaints: Taint[];
+  /** Provider-specific boot payload (Talos machine config, cloud-init, startup script). */
+  userData?: string;
+}
+
+export interface LaunchRequest {
+  /**
+   * Stable for one node slot of one GpuRequest (`<uid>-<index>`): a retry after a
+   * crash finds the instance already made instead of buying a second one.
+   */
+  idempotencyKey: string;
+  /** Instance name, unique per cluster, derived from the idempotency key. */
+  name: string;
+  offer: Offer;
+  /** Tags naming cluster, namespace, request name and UID, node index. */
+  tags: Record<string, string>;
+  bootstrap: Bootstrap;
+  capacityReservation?: {
+    id?: string;
+    preference: 'open' | 'none' | 'targeted';
+  };
+}
+
+export type InstanceState = 'pending' | 'running' | 'stopping' | 'stopped' | 'terminating' | 'terminated';
+
+export interface Instance {
+  id: string;
+  provider: string;
+  providerType: ProviderType;
+  instanceType: string;
+  region: string;
+  zone?: string;
+  capacityType: CapacityType;
+  pricePerHour: number;
+  state: InstanceState;
+  idempotencyKey?: string;
+  tags: Record<string, string>;
+  /** epoch ms */
+  launchedAt: number;
+  /** The Node.spec.providerID the machine registers with, when the provider knows it. */
+  providerID?: string;
+}
+
+export type InterruptionKind = 'spot-interruption' | 'rebalance' | 'scheduled-maintenance' | 'stopped' | 'terminated';
+
+export interface InterruptionNotice {
+  provider: string;
+  instanceId: string;
+  kind: InterruptionKind;
+  /** epoch ms by which the machine will be gone, when known. */
+  deadline?: number;
+  /** epoch ms the provider sent it. */
+  receivedAt: number;
+}
+
+export interface CloudProvider {
+  /** GpuProvider name. */
+  readonly name: string;
+  readonly type: ProviderType;
+  readonly capabilities: Capabilities;
+  /** Every GPU offer this account can buy, with current prices and availability. */
+  listOffers(signal?: AbortSignal): Promise<Offer[]>;
+  /** Launches one instance; with an idempotency key already used, returns that instance. */
+  create(req: LaunchRequest, signal?: AbortSignal): Promise<Instance>;
+  /** Throws NotFoundError when the provider no longer knows the instance. */
+  get(id: string, signal?: AbortSignal): Promise<Instance>;
+  /** Instances this cluster owns (by tag or name prefix), terminated ones excluded. */
+  list(signal?: AbortSignal): Promise<Instance[]>;
+  /** Idempotent: an instance that is already gone counts as deleted. */
+  delete(id: string, signal?: AbortSignal): Promise<void>;
+  /** A cheap authenticated call; throws AuthError when the credentials do not work. */
+  checkCredentials(signal?: AbortSignal): Promise<void>;
+  /** Interruptions seen since the last call, where the provider can tell. */
+  pollInterruptions?(signal?: AbortSignal): Promise<InterruptionNotice[]>;
+}
