@@ -1,3 +1,8 @@
+import type { GpuProviderSpec } from '../api/types.js';
+import type { ClusterPort } from '../kube/types.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+
 /**
  * The cloud boundary: one small interface every provider implements, modelled on
  * Karpenter's CloudProvider and SkyPilot's Cloud. Everything that is not cloud I/O
@@ -135,3 +140,27 @@ export interface CloudProvider {
   /** Interruptions seen since the last call, where the provider can tell. */
   pollInterruptions?(signal?: AbortSignal): Promise<InterruptionNotice[]>;
 }
+
+/** What a provider adapter is built from: one GpuProvider object and its credentials. */
+export interface ProviderConfig {
+  /** GpuProvider metadata.name */
+  name: string;
+  spec: GpuProviderSpec;
+}
+
+export interface ProviderContext {
+  /** Identifies this cluster in instance tags and name prefixes. */
+  clusterName: string;
+  /** The keys of the credentials Secret, decoded. Never log or echo these. */
+  credentials: Record<string, string>;
+  clock: Clock;
+  logger: Logger;
+  /** The sim cloud registers its booted machines as Nodes through this. */
+  cluster?: ClusterPort;
+  /** Overrides the vendor endpoint (tests point it at a local mock). */
+  baseUrl?: string;
+  /** Injected fetch for HTTP adapters (defaults to globalThis.fetch). */
+  fetch?: typeof fetch;
+}
+
+export type ProviderFactory = (config: ProviderConfig, ctx: ProviderContext) => CloudProvider;
