@@ -46,6 +46,10 @@ export type NodeState = 'Launching' | 'Joining' | 'Ready' | 'Interrupted' | 'Ter
 
 export interface NodeStatus {
   index: number;
+  /** Incremented each time the slot gets a new instance (replacement, join timeout). */
+  attempt: number;
+  /** Idempotency key and instance name of this attempt. */
+  launchKey: string;
   provider: string;
   providerType: string;
   region: string;
@@ -87,6 +91,8 @@ export interface GpuRequestStatus {
   nodeNames?: string;
   hourlyCost?: string;
   accumulatedCost?: string;
+  /** When accumulatedCost was last brought up to date. */
+  costUpdatedAt?: string;
 }
 
 export interface GpuRequest extends KubeObject {

@@ -92,6 +92,8 @@ export type InstanceState = 'pending' | 'running' | 'stopping' | 'stopped' | 'te
 
 export interface Instance {
   id: string;
+  /** The name it was launched with (LaunchRequest.name), where the provider keeps one. */
+  name?: string;
   provider: string;
   providerType: ProviderType;
   instanceType: string;
