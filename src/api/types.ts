@@ -62,6 +62,8 @@ export interface NodeStatus {
   launchedAt: string;
   joinedAt?: string;
   readyAt?: string;
+  /** When termination of this node began; the drain deadline counts from here. */
+  terminatingSince?: string;
   state: NodeState;
 }
 
