@@ -1,0 +1,468 @@
+/**
+ * An in-memory cluster with the API server's semantics where the operator depends on
+ * them: resourceVersion and generation, the status subresource, merge patch with
+ * optimistic locking, finalizers, watches, selectors, and PDB-aware eviction. It backs
+ * the demo and every controller test, so it also carries failure switches.
+ */
+import { randomUUID } from 'node:crypto';
+import { RealClock, type Clock } from '../util/clock.js';
+import { evictionAllowed } from './disruption.js';
+import { AlreadyExistsError, ConflictError, InvalidObjectError, KubeNotFoundError } from './errors.js';
+import { applyMergePatch, jsonEqual } from './merge-patch.js';
+import {
+  apiVersionOf,
+  Kinds,
+  type ClusterPort,
+  type EventRecord,
+  type EvictionResult,
+  type KubeObject,
+  type ListOptions,
+  type PatchOptions,
+  type Pod,
+  type PodDisruptionBudget,
+  type ResourceKind,
+  type WatchEvent,
+  type WatchEventType,
+  type WatchHandle,
+} from './types.js';
+
+export type FailableOp = 'create' | 'patch' | 'replace' | 'delete' | 'get' | 'list' | 'evict';
+
+export interface MemoryClusterOptions {
+  clock?: Clock;
+  /** Returns a message to refuse an object, as the API server does when the CRD schema fails. */
+  validate?: (obj: KubeObject) => string | undefined;
+}
+
+export interface EventFilter {
+  type?: 'Normal' | 'Warning';
+  reason?: string;
+  involvedKind?: string;
+  involvedName?: string;
+  namespace?: string;
+}
+
+interface Watcher {
+  kind: ResourceKind;
+  opts: ListOptions;
+  onEvent: (e: WatchEvent) => void;
+  queue: WatchEvent[];
+  scheduled: boolean;
+  stopped: boolean;
+}
+
+const deepCopy = <T>(v: T): T => structuredClone(v);
+
+function kindKey(kind: ResourceKind): string {
+  return `${apiVersionOf(kind)}/${kind.kind}`;
+}
+
+function labelsMatch(obj: KubeObject, selector: Record<string, string> | undefined): boolean {
+  if (!selector) return true;
+  const labels = obj.metadata.labels ?? {};
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+function fieldValue(obj: KubeObject, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.split('.')) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function fieldsMatch(obj: KubeObject, selector: Record<string, string> | undefined): boolean {
+  if (!selector) return true;
+  return Object.entries(selector).every(([path, want]) => String(fieldValue(obj, path) ?? '') === want);
+}
+
+/** Everything but metadata and status: what metadata.generation tracks. */
+function desiredState(obj: KubeObject): Record<string, unknown> {
+  const { metadata: _m, status: _s, ...rest } = obj as unknown as Record<string, unknown>;
+  return rest;
+}
+
+export class MemoryCluster implements ClusterPort {
+  private readonly clock: Clock;
+  private readonly validate: ((obj: KubeObject) => string | undefined) | undefined;
+  /** kind key -> "namespace/name" -> object */
+  private readonly objects = new Map<string, Map<string, KubeObject>>();
+  private readonly kindsByKey = new Map<string, ResourceKind>();
+  private readonly watchers = new Set<Watcher>();
+  private readonly eventLog: EventRecord[] = [];
+  private readonly failures = new Map<FailableOp, { err: Error; times: number }[]>();
+  private conflicts = 0;
+  private revision = 0;
+
+  constructor(opts: MemoryClusterOptions = {}) {
+    this.clock = opts.clock ?? new RealClock();
+    this.validate = opts.validate;
+  }
+
+  /** The next `times` calls of `op` throw `err` instead of doing anything. */
+  failNext(op: FailableOp, err: Error, times = 1): void {
+    const list = this.failures.get(op) ?? [];
+    list.push({ err, times });
+    this.failures.set(op, list);
+  }
+
+  /** The next `times` patch/replace calls that carry a resourceVersion lose the race to another writer. */
+  conflictNext(times = 1): void {
+    this.conflicts += times;
+  }
+
+  /** Every event recorded so far, oldest first. */
+  events(filter: EventFilter = {}): EventRecord[] {
+    return this.eventLog
+      .filter(
+        (e) =>
+          (filter.type === undefined || e.type === filter.type) &&
+          (filter.reason === undefined || e.reason === filter.reason) &&
+          (filter.involvedKind === undefined || e.involved.kind === filter.involvedKind) &&
+          (filter.involvedName === undefined || e.involved.name === filter.involvedName) &&
+          (filter.namespace === undefined || e.involved.namespace === filter.namespace),
+      )
+      .map(deepCopy);
+  }
+
+  async get<T extends KubeObject>(kind: ResourceKind, name: string, namespace?: string): Promise<T | undefined> {
+    this.maybeFail('get');
+    const obj = this.bucket(kind).get(this.key(kind, name, namespace));
+    return obj ? (deepCopy(obj) as T) : undefined;
+  }
+
+  async list<T extends KubeObject>(kind: ResourceKind, opts: ListOptions = {}): Promise<T[]> {
+    this.maybeFail('list');
+    return this.select(kind, opts).map((o) => deepCopy(o) as T);
+  }
+
+  async create<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
+    this.maybeFail('create');
+    return this.createNow(kind, obj) as T;
+  }
+
+  async replace<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
+    this.maybeFail('replace');
+    const current = this.mustGet(kind, obj.metadata.name, obj.metadata.namespace);
+    const precondition = obj.metadata.resourceVersion;
+    this.checkPrecondition(kind, current, precondition);
+    return this.update(kind, current, deepCopy(obj), false) as T;
+  }
+
+  async patch<T extends KubeObject>(
+    kind: ResourceKind,
+    name: string,
+    namespace: string | undefined,
+    patch: Record<string, unknown>,
+    opts: PatchOptions = {},
+  ): Promise<T> {
+    this.maybeFail('patch');
+    if (opts.subresource === 'status' && !kind.statusSubresource) {
+      throw new KubeNotFoundError(`${kind.plural} has no status subresource`);
+    }
+    const current = this.mustGet(kind, name, namespace);
+    const bodyVersion = (patch.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
+    const precondition = opts.resourceVersion ?? (typeof bodyVersion === 'string' ? bodyVersion : undefined);
+    this.checkPrecondition(kind, current, precondition);
+    const next = applyMergePatch(current, patch) as KubeObject;
+    return this.update(kind, current, next, opts.subresource === 'status') as T;
+  }
+
+  async delete(kind: ResourceKind, name: string, namespace?: string): Promise<void> {
+    this.maybeFail('delete');
+    this.deleteNow(kind, name, namespace);
+  }
+
+  watch<T extends KubeObject>(kind: ResourceKind, opts: ListOptions, onEvent: (e: WatchEvent<T>) => void): WatchHandle {
+    const watcher: Watcher = {
+      kind,
+      opts,
+      onEvent: onEvent as (e: WatchEvent) => void,
+      queue: [],
+      scheduled: false,
+      stopped: false,
+    };
+    for (const obj of this.select(kind, opts)) this.enqueue(watcher, 'ADDED', obj);
+    this.watchers.add(watcher);
+    return {
+      stop: () => {
+        watcher.stopped = true;
+        watcher.queue = [];
+        this.watchers.delete(watcher);
+      },
+    };
+  }
+
+  async evict(podName: string, namespace: string): Promise<EvictionResult> {
+    this.maybeFail('evict');
+    const pod = this.bucket(Kinds.Pod).get(this.key(Kinds.Pod, podName, namespace)) as Pod | undefined;
+    if (!pod) return 'not-found';
+    const budgets = this.select(Kinds.PodDisruptionBudget, { namespace }) as PodDisruptionBudget[];
+    const pods = this.select(Kinds.Pod, { namespace }) as Pod[];
+    if (!evictionAllowed(pod, budgets, pods)) return 'blocked-by-pdb';
+    this.deleteNow(Kinds.Pod, podName, namespace);
+    return 'evicted';
+  }
+
+  async recordEvent(e: EventRecord): Promise<void> {
+    this.eventLog.push(deepCopy(e));
+    const namespace = e.involved.namespace ?? 'default';
+    const now = new Date(this.clock.now()).toISOString();
+    const existing = this.select(Kinds.Event, { namespace }).find((o) => {
+      const ev = o as unknown as Record<string, unknown>;
+      const inv = ev.involvedObject as { name?: string; kind?: string; uid?: string };
+      return (
+        inv.name === e.involved.name &&
+        inv.kind === e.involved.kind &&
+        inv.uid === e.involved.uid &&
+        ev.reason === e.reason &&
+        ev.type === e.type &&
+        ev.message === e.message
+      );
+    });
+    // Repeats are folded into one Event with a count, as the client-go recorder does.
+    if (existing) {
+      const count = Number((existing as unknown as { count?: number }).count ?? 1) + 1;
+      this.update(Kinds.Event, existing, { ...deepCopy(existing), count, lastTimestamp: now } as KubeObject, false);
+      return;
+    }
+    this.createNow(Kinds.Event, {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `${e.involved.name}.${randomUUID().replaceAll('-', '').slice(0, 16)}`, namespace },
+      involvedObject: deepCopy(e.involved),
+      type: e.type,
+      reason: e.reason,
+      message: e.message,
+      count: 1,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      reportingComponent: 'gpu-provisioner',
+      source: { component: 'gpu-provisioner' },
+    } as KubeObject);
+  }
+
+  private maybeFail(op: FailableOp): void {
+    const list = this.failures.get(op);
+    const first = list?.[0];
+    if (!list || !first) return;
+    first.times -= 1;
+    if (first.times <= 0) list.shift();
+    throw first.err;
+  }
+
+  private bucket(kind: ResourceKind): Map<string, KubeObject> {
+    const k = kindKey(kind);
+    let b = this.objects.get(k);
+    if (!b) {
+      b = new Map();
+      this.objects.set(k, b);
+      this.kindsByKey.set(k, kind);
+    }
+    return b;
+  }
+
+  private key(kind: ResourceKind, name: string, namespace: string | undefined): string {
+    return kind.namespaced ? `${namespace ?? ''}/${name}` : `/${name}`;
+  }
+
+  private describe(kind: ResourceKind, name: string, namespace: string | undefined): string {
+    return kind.namespaced ? `${kind.plural} "${namespace ?? ''}/${name}"` : `${kind.plural} "${name}"`;
+  }
+
+  private mustGet(kind: ResourceKind, name: string, namespace: string | undefined): KubeObject {
+    const obj = this.bucket(kind).get(this.key(kind, name, namespace));
+    if (!obj) throw new KubeNotFoundError(`${this.describe(kind, name, namespace)} not found`);
+    return obj;
+  }
+
+  private select(kind: ResourceKind, opts: ListOptions): KubeObject[] {
+    return [...this.bucket(kind).entries()]
+      .filter(([, o]) => this.matches(kind, o, opts))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, o]) => o);
+  }
+
+  private matches(kind: ResourceKind, obj: KubeObject, opts: ListOptions): boolean {
+    if (kind.namespaced && opts.namespace !== undefined && obj.metadata.namespace !== opts.namespace) return false;
+    return labelsMatch(obj, opts.labelSelector) && fieldsMatch(obj, opts.fieldSelector);
+  }
+
+  private nextVersion(): string {
+    this.revision += 1;
+    return String(this.revision);
+  }
+
+  private checkValid(obj: KubeObject): void {
+    const message = this.validate?.(obj);
+    if (message !== undefined) throw new InvalidObjectError(`${obj.kind} "${obj.metadata.name}" is invalid: ${message}`);
+  }
+
+  private checkPrecondition(kind: ResourceKind, current: KubeObject, precondition: string | undefined): void {
+    if (precondition === undefined) return;
+    const what = this.describe(kind, current.metadata.name, current.metadata.namespace);
+    if (this.conflicts > 0) {
+      this.conflicts -= 1;
+      throw new ConflictError(`Operation cannot be fulfilled on ${what}: the object has been modified`);
+    }
+    if (precondition !== current.metadata.resourceVersion) {
+      throw new ConflictError(`Operation cannot be fulfilled on ${what}: the object has been modified`);
+    }
+  }
+
+  private createNow(kind: ResourceKind, input: KubeObject): KubeObject {
+    const obj = deepCopy(input);
+    const { name, namespace } = obj.metadata ?? {};
+    if (!name) throw new InvalidObjectError(`${kind.kind} is invalid: metadata.name: Required value`);
+    if (kind.namespaced && !namespace) {
+      throw new InvalidObjectError(`${kind.kind} "${name}" is invalid: metadata.namespace: Required value`);
+    }
+    const bucket = this.bucket(kind);
+    const key = this.key(kind, name, namespace);
+    if (bucket.has(key)) throw new AlreadyExistsError(`${this.describe(kind, name, namespace)} already exists`);
+    obj.apiVersion = apiVersionOf(kind);
+    obj.kind = kind.kind;
+    if (!kind.namespaced) delete obj.metadata.namespace;
+    // The kubelet registers a Node with its status; for every other kind the server owns it.
+    if (kind.statusSubresource && kind.kind !== 'Node') {
+      if (kind.kind === 'Pod') obj.status = { phase: 'Pending' };
+      else delete obj.status;
+    }
+    delete obj.metadata.deletionTimestamp;
+    obj.metadata.uid = randomUUID();
+    obj.metadata.creationTimestamp = new Date(this.clock.now()).toISOString();
+    obj.metadata.generation = 1;
+    this.checkValid(obj);
+    obj.metadata.resourceVersion = this.nextVersion();
+    bucket.set(key, obj);
+    this.notify(kind, 'ADDED', obj, undefined);
+    return deepCopy(obj);
+  }
+
+  /** Writes `next` over `current`, keeping what a client may not change. */
+  private update(kind: ResourceKind, current: KubeObject, next: KubeObject, statusWrite: boolean): KubeObject {
+    const cur = current.metadata;
+    let merged: KubeObject;
+    if (statusWrite) {
+      merged = deepCopy(current);
+      if (next.status === undefined) delete merged.status;
+      else merged.status = deepCopy(next.status);
+    } else {
+      merged = deepCopy(next);
+      merged.apiVersion = apiVersionOf(kind);
+      merged.kind = kind.kind;
+      if (kind.statusSubresource) {
+        if (current.status === undefined) delete merged.status;
+        else merged.status = deepCopy(current.status);
+      }
+      merged.metadata = {
+        ...(merged.metadata ?? {}),
+        name: cur.name,
+        uid: cur.uid,
+        creationTimestamp: cur.creationTimestamp,
+        generation: cur.generation,
+      };
+      if (kind.namespaced) merged.metadata.namespace = cur.namespace;
+      else delete merged.metadata.namespace;
+      if (cur.deletionTimestamp) merged.metadata.deletionTimestamp = cur.deletionTimestamp;
+      else delete merged.metadata.deletionTimestamp;
+      for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const) {
+        if (merged.metadata[k] === undefined) delete merged.metadata[k];
+      }
+    }
+    if (cur.deletionTimestamp) {
+      const before = new Set(cur.finalizers ?? []);
+      const added = (merged.metadata.finalizers ?? []).filter((f) => !before.has(f));
+      if (added.length > 0) {
+        throw new InvalidObjectError(
+          `${kind.kind} "${cur.name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+        );
+      }
+    }
+    if (!jsonEqual(desiredState(merged), desiredState(current))) {
+      merged.metadata.generation = (cur.generation ?? 1) + 1;
+    }
+    merged.metadata.resourceVersion = cur.resourceVersion;
+    if (jsonEqual(merged, current)) return deepCopy(current);
+    this.checkValid(merged);
+    merged.metadata.resourceVersion = this.nextVersion();
+    const bucket = this.bucket(kind);
+    const key = this.key(kind, cur.name, cur.namespace);
+    if (merged.metadata.deletionTimestamp && (merged.metadata.finalizers ?? []).length === 0) {
+      bucket.delete(key);
+      this.notify(kind, 'DELETED', merged, current);
+    } else {
+      bucket.set(key, merged);
+      this.notify(kind, 'MODIFIED', merged, current);
+    }
+    return deepCopy(merged);
+  }
+
+  private deleteNow(kind: ResourceKind, name: string, namespace: string | undefined): void {
+    const bucket = this.bucket(kind);
+    const key = this.key(kind, name, namespace);
+    const current = bucket.get(key);
+    if (!current) return;
+    if ((current.metadata.finalizers ?? []).length > 0) {
+      if (current.metadata.deletionTimestamp) return;
+      const next = deepCopy(current);
+      next.metadata.deletionTimestamp = new Date(this.clock.now()).toISOString();
+      next.metadata.resourceVersion = this.nextVersion();
+      bucket.set(key, next);
+      this.notify(kind, 'MODIFIED', next, current);
+      return;
+    }
+    const gone = deepCopy(current);
+    gone.metadata.resourceVersion = this.nextVersion();
+    bucket.delete(key);
+    this.notify(kind, 'DELETED', gone, current);
+  }
+
+  /**
+   * Fans a committed change out to watchers. A watcher filtered by labels sees an
+   * object enter as ADDED and leave as DELETED, as a label-selected watch does.
+   */
+  private notify(kind: ResourceKind, type: WatchEventType, obj: KubeObject, previous: KubeObject | undefined): void {
+    const k = kindKey(kind);
+    for (const w of this.watchers) {
+      if (kindKey(w.kind) !== k) continue;
+      const now = this.matches(kind, obj, w.opts);
+      const before = previous !== undefined && this.matches(kind, previous, w.opts);
+      if (type === 'ADDED') {
+        if (now) this.enqueue(w, 'ADDED', obj);
+      } else if (type === 'DELETED') {
+        if (before || now) this.enqueue(w, 'DELETED', obj);
+      } else if (now && before) {
+        this.enqueue(w, 'MODIFIED', obj);
+      } else if (now) {
+        this.enqueue(w, 'ADDED', obj);
+      } else if (before) {
+        this.enqueue(w, 'DELETED', obj);
+      }
+    }
+  }
+
+  private enqueue(w: Watcher, type: WatchEventType, obj: KubeObject): void {
+    w.queue.push({ type, object: deepCopy(obj) });
+    this.reschedule(w);
+  }
+
+  private reschedule(w: Watcher): void {
+    if (w.scheduled) return;
+    w.scheduled = true;
+    queueMicrotask(() => {
+      w.scheduled = false;
+      while (!w.stopped && w.queue.length > 0) {
+        const event = w.queue.shift()!;
+        try {
+          w.onEvent(event);
+        } catch (err) {
+          // A failing handler must not swallow the events behind it.
+          if (w.queue.length > 0) this.reschedule(w);
+          throw err;
+        }
+      }
+    });
+  }
+}
