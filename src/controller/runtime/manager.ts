@@ -1,0 +1,327 @@
+/**
+ * Runs controllers the way controller-runtime does: watches feed keys into one work
+ * queue per controller, a few workers reconcile them, failures back off per key, and
+ * a periodic resync re-checks every object so that nothing depends on an event that
+ * was missed. Only the leader calls `start`.
+ */
+import type { ClusterPort, KubeObject, ResourceKind, WatchHandle } from '../../kube/types.js';
+import type { Clock } from '../../util/clock.js';
+import type { Logger } from '../../util/logger.js';
+import type { BackoffOptions } from './backoff.js';
+import { WorkQueue } from './work-queue.js';
+
+export interface ReconcileResult {
+  /** Reconcile again after this long, even if nothing changes. */
+  requeueAfterMs?: number;
+}
+
+export interface Controller {
+  name: string;
+  /** Primary kind: its objects' keys are `namespace/name` or `name`. */
+  kind: ResourceKind;
+  /** Other kinds to watch, each mapped onto primary keys (e.g. Node labels -> request key). */
+  watches?: { kind: ResourceKind; map: (obj: KubeObject) => string[] }[];
+  reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult | void>;
+  /** Keys reconciled in parallel; never the same key twice at once. Default 2. */
+  workers?: number;
+}
+
+/**
+ * A failure that says when to try again, e.g. a rate limit with Retry-After. The
+ * work queue honours the delay instead of its own backoff.
+ */
+export class RequeueError extends Error {
+  constructor(
+    message: string,
+    readonly requeueAfterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The delay an error asks for, from a RequeueError or any error carrying `requeueAfterMs`. */
+export function requeueAfterOf(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const ms = (err as { requeueAfterMs?: unknown }).requeueAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}
+
+export type ReconcileOutcome = 'success' | 'error' | 'requeue-error';
+
+/** What one reconcile did; the hook for metrics. */
+export interface ReconcileEvent {
+  controller: string;
+  key: string;
+  outcome: ReconcileOutcome;
+  durationMs: number;
+  /** The next attempt, when one was scheduled by result or error. */
+  requeueAfterMs?: number;
+  error?: unknown;
+}
+
+export interface ControllerStats {
+  name: string;
+  reconciles: number;
+  errors: number;
+  /** Keys waiting to be processed. */
+  queueDepth: number;
+  /** Keys being reconciled right now. */
+  processing: number;
+  /** Keys waiting for a requeue deadline or backoff. */
+  waiting: number;
+}
+
+export interface ControllerManagerOptions {
+  cluster: ClusterPort;
+  clock: Clock;
+  logger: Logger;
+  /** Every known primary object is reconciled again this often. Default 5 minutes. */
+  resyncPeriodMs?: number;
+  backoff?: BackoffOptions;
+  /** Called after every reconcile, e.g. to record metrics. Must not throw. */
+  onReconcile?: (e: ReconcileEvent) => void;
+}
+
+/** `namespace/name` for namespaced objects, `name` for cluster-scoped ones. */
+export function keyOf(obj: KubeObject): string {
+  const { namespace, name } = obj.metadata;
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+export function splitKey(key: string): { namespace?: string; name: string } {
+  const slash = key.indexOf('/');
+  return slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+export const DEFAULT_RESYNC_PERIOD_MS = 5 * 60_000;
+const DEFAULT_WORKERS = 2;
+
+/** One controller's running parts; rebuilt on every start. */
+interface Running {
+  queue: WorkQueue;
+  watches: WatchHandle[];
+  workers: Promise<void>[];
+  /** Primary keys seen and not deleted, for resync. */
+  known: Set<string>;
+}
+
+interface Counters {
+  reconciles: number;
+  errors: number;
+}
+
+export class ControllerManager {
+  private readonly cluster: ClusterPort;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly resyncPeriodMs: number;
+  private readonly backoff: BackoffOptions | undefined;
+  private readonly onReconcile: ((e: ReconcileEvent) => void) | undefined;
+  private readonly controllers: Controller[] = [];
+  private readonly counters = new Map<string, Counters>();
+  private running = new Map<string, Running>();
+  private abort: AbortController | undefined;
+  private cancelResync: (() => void) | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(opts: ControllerManagerOptions) {
+    this.cluster = opts.cluster;
+    this.clock = opts.clock;
+    this.logger = opts.logger;
+    this.resyncPeriodMs = opts.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS;
+    this.backoff = opts.backoff;
+    this.onReconcile = opts.onReconcile;
+  }
+
+  register(controller: Controller): this {
+    if (this.counters.has(controller.name)) {
+      throw new Error(`controller ${controller.name} is registered twice`);
+    }
+    this.controllers.push(controller);
+    this.counters.set(controller.name, { reconciles: 0, errors: 0 });
+    return this;
+  }
+
+  get started(): boolean {
+    return this.abort !== undefined;
+  }
+
+  /** Starts watches, workers and resync. Starting a started manager does nothing. */
+  start(): void {
+    if (this.abort) return;
+    this.abort = new AbortController();
+    this.stopping = undefined;
+    for (const c of this.controllers) this.running.set(c.name, this.startController(c, this.abort.signal));
+    this.scheduleResync();
+    this.logger.info('controllers started', { controllers: this.controllers.map((c) => c.name) });
+  }
+
+  /**
+   * Stops watching and handing out work, then waits for reconciles in flight. After
+   * `timeoutMs` their signals are aborted and the manager resolves without waiting
+   * further: a reconcile that ignores its signal must not hold up shutdown.
+   */
+  stop(timeoutMs = 30_000): Promise<void> {
+    if (!this.abort) return this.stopping ?? Promise.resolve();
+    const abort = this.abort;
+    this.abort = undefined;
+    this.stopping = this.stopRunning(abort, timeoutMs);
+    return this.stopping;
+  }
+
+  stats(): ControllerStats[] {
+    return this.controllers.map((c) => {
+      const counters = this.counters.get(c.name)!;
+      const queue = this.running.get(c.name)?.queue;
+      return {
+        name: c.name,
+        reconciles: counters.reconciles,
+        errors: counters.errors,
+        queueDepth: queue?.len ?? 0,
+        processing: queue?.processing ?? 0,
+        waiting: queue?.waiting ?? 0,
+      };
+    });
+  }
+
+  /** Queues `key` of controller `name` now, e.g. from a webhook or a test. */
+  enqueue(name: string, key: string): void {
+    this.running.get(name)?.queue.add(key);
+  }
+
+  private startController(c: Controller, signal: AbortSignal): Running {
+    const queue = new WorkQueue({ clock: this.clock, ...(this.backoff ? { backoff: this.backoff } : {}) });
+    const known = new Set<string>();
+    const log = this.logger.child({ controller: c.name });
+    const watches: WatchHandle[] = [
+      this.cluster.watch(c.kind, {}, (e) => {
+        const key = keyOf(e.object);
+        if (e.type === 'DELETED') known.delete(key);
+        else known.add(key);
+        queue.add(key);
+      }),
+    ];
+    for (const w of c.watches ?? []) {
+      watches.push(
+        this.cluster.watch(w.kind, {}, (e) => {
+          let keys: string[];
+          try {
+            keys = w.map(e.object);
+          } catch (err) {
+            log.error('mapping a watched object to keys failed', { kind: w.kind.kind, error: messageOf(err) });
+            return;
+          }
+          for (const key of keys) queue.add(key);
+        }),
+      );
+    }
+    const workers = Array.from({ length: Math.max(1, c.workers ?? DEFAULT_WORKERS) }, () =>
+      this.work(c, queue, signal, log),
+    );
+    return { queue, watches, workers, known };
+  }
+
+  private async work(c: Controller, queue: WorkQueue, signal: AbortSignal, log: Logger): Promise<void> {
+    for (;;) {
+      const key = await queue.get();
+      if (key === undefined) return;
+      try {
+        await this.reconcileOne(c, queue, key, signal, log);
+      } finally {
+        queue.done(key);
+      }
+    }
+  }
+
+  private async reconcileOne(
+    c: Controller,
+    queue: WorkQueue,
+    key: string,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<void> {
+    const counters = this.counters.get(c.name)!;
+    const startedAt = this.clock.now();
+    let event: ReconcileEvent;
+    try {
+      const result = await c.reconcile(key, signal);
+      counters.reconciles++;
+      queue.forget(key);
+      const after = result?.requeueAfterMs;
+      if (after !== undefined) queue.addAfter(key, after);
+      event = { controller: c.name, key, outcome: 'success', durationMs: this.clock.now() - startedAt };
+      if (after !== undefined) event.requeueAfterMs = after;
+    } catch (err) {
+      counters.reconciles++;
+      counters.errors++;
+      const after = requeueAfterOf(err);
+      if (after !== undefined) {
+        queue.addAfter(key, after);
+      } else {
+        queue.addRateLimited(key);
+      }
+      // Only the message: errors may carry request details that are not for logs.
+      if (!signal.aborted) {
+        log.error('reconcile failed', { key, error: messageOf(err), requeueAfterMs: after });
+      }
+      event = {
+        controller: c.name,
+        key,
+        outcome: after !== undefined ? 'requeue-error' : 'error',
+        durationMs: this.clock.now() - startedAt,
+        error: err,
+      };
+      if (after !== undefined) event.requeueAfterMs = after;
+    }
+    this.notify(event, log);
+  }
+
+  private notify(event: ReconcileEvent, log: Logger): void {
+    if (!this.onReconcile) return;
+    try {
+      this.onReconcile(event);
+    } catch (err) {
+      log.warn('reconcile hook failed', { error: messageOf(err) });
+    }
+  }
+
+  private scheduleResync(): void {
+    if (this.resyncPeriodMs <= 0) return;
+    this.cancelResync = this.clock.setTimer(this.resyncPeriodMs, () => {
+      if (!this.abort) return;
+      for (const r of this.running.values()) for (const key of r.known) r.queue.add(key);
+      this.scheduleResync();
+    });
+  }
+
+  private async stopRunning(abort: AbortController, timeoutMs: number): Promise<void> {
+    this.cancelResync?.();
+    this.cancelResync = undefined;
+    const running = [...this.running.values()];
+    for (const r of running) {
+      for (const w of r.watches) w.stop();
+      r.queue.shutdown();
+    }
+    const finished = Promise.all(running.flatMap((r) => r.workers)).then(() => true);
+    const timer = new AbortController();
+    const timedOut = this.clock.sleep(timeoutMs, timer.signal).then(
+      () => false,
+      () => false,
+    );
+    const inTime = await Promise.race([finished, timedOut]);
+    timer.abort();
+    if (!inTime) {
+      const inFlight = running.reduce((n, r) => n + r.queue.processing, 0);
+      this.logger.warn('reconciles still running at shutdown deadline; aborting them', { inFlight, timeoutMs });
+      abort.abort(new Error('controller manager stopped'));
+    }
+    this.running = new Map();
+    this.logger.info('controllers stopped');
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
