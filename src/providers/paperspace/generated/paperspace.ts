@@ -160,7 +160,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List startup scripts */
+        get: operations["startupScripts-list"];
         put?: never;
         /** Create startup script (the only user-data-like mechanism) */
         post: operations["startupScripts-create"];
@@ -170,10 +171,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/startup-scripts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete startup script */
+        delete: operations["startupScripts-delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        StartupScript: {
+            id: string;
+            name: string;
+            description?: string | null;
+            isEnabled: boolean;
+            isRunOnce: boolean;
+            assignedMachineIds: string[];
+            /** Format: date-time */
+            dtCreated?: string;
+            /** Format: date-time */
+            dtDeleted?: string | null;
+        };
         MachineCreateRequest: {
             name: string;
             /** @description e.g. A100-80G, H100, A6000 (free-form string in spec) */
@@ -590,6 +622,38 @@ export interface operations {
             default: components["responses"]["error"];
         };
     };
+    "startupScripts-list": {
+        parameters: {
+            query?: {
+                /** @description Fetch the next page of results after this cursor. */
+                after?: string;
+                limit?: number;
+                orderBy?: "dtCreated" | "name";
+                order?: "asc" | "desc";
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        hasMore: boolean;
+                        nextPage?: string | null;
+                        items: components["schemas"]["StartupScript"][];
+                    };
+                };
+            };
+            default: components["responses"]["error"];
+        };
+    };
     "startupScripts-create": {
         parameters: {
             query?: never;
@@ -614,7 +678,32 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StartupScript"];
+                };
+            };
+            default: components["responses"]["error"];
+        };
+    };
+    "startupScripts-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartupScript"];
+                };
             };
             default: components["responses"]["error"];
         };
