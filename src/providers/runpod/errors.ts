@@ -1,0 +1,180 @@
+/**
+ * The one place where RunPod's HTTP answers, GraphQL errors and fetch failures become
+ * the shared provider errors. RunPod reports "no capacity" only in prose (often with a
+ * 400 or 500 status), so messages are matched before status codes.
+ *
+ * Every message built here goes through `redact`: a vendor echoing a request header
+ * back must not put the API key into a condition or an event.
+ */
+import {
+  AuthError,
+  InsufficientCapacityError,
+  InvalidRequestError,
+  NotFoundError,
+  type ProviderError,
+  QuotaExceededError,
+  RateLimitedError,
+  TransientError,
+} from '../errors.js';
+
+/** Messages RunPod gives when the requested GPUs are not free; seen from REST, GraphQL and runpodctl. */
+export const CAPACITY_PATTERNS: readonly RegExp[] = [
+  /no longer any instances available/i,
+  /no instances currently available/i,
+  /not enough free gpus/i,
+  /no (?:gpus?|machines?|hosts?|instances?) (?:are )?(?:currently )?available/i,
+];
+
+/** RunPod bills from prepaid credit: an empty balance or a spend limit stops every launch on the account. */
+export const QUOTA_PATTERNS: readonly RegExp[] = [
+  /insufficient (?:funds|balance|credits?)/i,
+  /(?:balance|credit) is too low/i,
+  /spend(?:ing)? limit/i,
+  /maximum number of (?:pods|gpus)/i,
+];
+
+const AUTH_PATTERNS: readonly RegExp[] = [/unauthori[sz]ed/i, /invalid api key/i, /api key (?:is )?(?:missing|invalid)/i];
+
+const MAX_MESSAGE = 300;
+
+export interface HttpFailure {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body, or the raw text when it was not JSON. */
+  body: unknown;
+  /** What was being done, e.g. `create pod`; it leads the message. */
+  operation: string;
+}
+
+export interface ErrorContext {
+  /** Values that must never appear in a message (the API key). */
+  secrets: readonly string[];
+  /** epoch ms, for Retry-After given as an HTTP date. */
+  now: number;
+}
+
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s.length > 0) out = out.split(s).join('[redacted]');
+  }
+  return out;
+}
+
+function clip(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > MAX_MESSAGE ? `${oneLine.slice(0, MAX_MESSAGE)}...` : oneLine;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The vendor's own words from any of RunPod's error shapes: v2 problem+json
+ * (`title`, `detail`, `errors`), v1 REST (`error` or `message`), GraphQL (`errors[].message`).
+ */
+export function vendorMessage(body: unknown): string {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'string') return clip(body);
+  if (Array.isArray(body)) return clip(body.map(vendorMessage).filter(Boolean).join('; '));
+  if (!isRecord(body)) return clip(String(body));
+  if (Array.isArray(body.errors) && body.errors.some(isRecord)) {
+    return clip(body.errors.map((e) => (isRecord(e) && typeof e.message === 'string' ? e.message : '')).filter(Boolean).join('; '));
+  }
+  const parts: string[] = [];
+  if (typeof body.detail === 'string') parts.push(body.detail);
+  else if (typeof body.title === 'string') parts.push(body.title);
+  if (typeof body.error === 'string') parts.push(body.error);
+  else if (isRecord(body.error) && typeof body.error.message === 'string') parts.push(body.error.message);
+  if (typeof body.message === 'string') parts.push(body.message);
+  if (Array.isArray(body.errors)) parts.push(...body.errors.filter((e): e is string => typeof e === 'string'));
+  return clip(parts.length > 0 ? parts.join(': ') : JSON.stringify(body));
+}
+
+function secondsToMs(s: number): number {
+  return Math.max(0, Math.round(s * 1000));
+}
+
+/**
+ * How long RunPod asked us to wait. Retry-After (seconds or an HTTP date) wins; else the
+ * structured `RateLimit` header (`"minute";r=0;t=12, "hour";r=2800;t=1812`): the longest
+ * reset among exhausted windows, or the shortest reset when none says r=0; else the
+ * older `RateLimit-Reset` (seconds).
+ */
+export function retryAfterMs(headers: Headers, now: number): number | undefined {
+  const retryAfter = headers.get('retry-after')?.trim();
+  if (retryAfter) {
+    if (/^\d+(?:\.\d+)?$/.test(retryAfter)) return secondsToMs(Number(retryAfter));
+    const at = Date.parse(retryAfter);
+    if (!Number.isNaN(at)) return Math.max(0, at - now);
+  }
+  const rateLimit = headers.get('ratelimit');
+  if (rateLimit) {
+    const windows = rateLimit.split(',').map((member) => {
+      const r = /;\s*r=(\d+)/.exec(member);
+      const t = /;\s*t=(\d+)/.exec(member);
+      return { remaining: r ? Number(r[1]) : undefined, reset: t ? Number(t[1]) : undefined };
+    });
+    const resets = (ws: typeof windows) => ws.map((w) => w.reset).filter((t): t is number => t !== undefined);
+    const exhausted = resets(windows.filter((w) => w.remaining === 0));
+    if (exhausted.length > 0) return secondsToMs(Math.max(...exhausted));
+    const any = resets(windows);
+    if (any.length > 0) return secondsToMs(Math.min(...any));
+  }
+  const reset = headers.get('ratelimit-reset')?.trim();
+  if (reset && /^\d+$/.test(reset)) return secondsToMs(Number(reset));
+  return undefined;
+}
+
+function matches(patterns: readonly RegExp[], text: string): boolean {
+  return patterns.some((p) => p.test(text));
+}
+
+/** A failed HTTP answer -> one shared error type. */
+export function fromHttpFailure(f: HttpFailure, ctx: ErrorContext): ProviderError {
+  const said = redact(vendorMessage(f.body), ctx.secrets);
+  const message = `RunPod ${f.operation}: HTTP ${f.status}${said ? `: ${said}` : ''}`;
+  if (f.status === 401 || f.status === 403) return new AuthError(message);
+  if (f.status === 429) return new RateLimitedError(message, retryAfterMs(f.headers, ctx.now));
+  if (matches(CAPACITY_PATTERNS, said)) return new InsufficientCapacityError(message);
+  if (f.status === 402 || matches(QUOTA_PATTERNS, said)) return new QuotaExceededError(message);
+  if (f.status === 404) return new NotFoundError(message);
+  if (f.status >= 500 || f.status === 408) return new TransientError(message);
+  return new InvalidRequestError(message);
+}
+
+/** GraphQL answers failures with HTTP 200 and an `errors` array. */
+export function fromGraphQLErrors(errors: unknown, operation: string, ctx: ErrorContext): ProviderError {
+  const said = redact(vendorMessage({ errors }), ctx.secrets);
+  const message = `RunPod ${operation}: ${said || 'GraphQL error'}`;
+  if (matches(AUTH_PATTERNS, said)) return new AuthError(message);
+  if (matches(CAPACITY_PATTERNS, said)) return new InsufficientCapacityError(message);
+  if (matches(QUOTA_PATTERNS, said)) return new QuotaExceededError(message);
+  if (/rate limit|too many requests/i.test(said)) return new RateLimitedError(message);
+  return new InvalidRequestError(message);
+}
+
+export type FailureCause = 'timeout' | 'other';
+
+/**
+ * A thrown fetch failure -> TransientError (our timeout, network errors, a 2xx whose
+ * body is not JSON). An abort the caller asked for is passed through unchanged: it is
+ * not a cloud failure and must not be retried.
+ */
+export function fromThrown(
+  e: unknown,
+  operation: string,
+  cause: FailureCause,
+  timeoutMs: number,
+  secrets: readonly string[],
+): unknown {
+  if (cause === 'timeout') return new TransientError(`RunPod ${operation}: no answer within ${timeoutMs} ms`, { cause: e });
+  if (e instanceof SyntaxError) return new TransientError(`RunPod ${operation}: malformed JSON in the answer`, { cause: e });
+  if (e instanceof Error && e.name === 'AbortError') return e;
+  if (e instanceof TypeError) {
+    const detail = e.cause instanceof Error ? e.cause.message : e.message;
+    return new TransientError(redact(`RunPod ${operation}: network error: ${clip(detail)}`, secrets), { cause: e });
+  }
+  return e;
+}
