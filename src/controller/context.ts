@@ -1,0 +1,60 @@
+/**
+ * What the GpuRequest controllers are built from. Everything comes in through here,
+ * so tests assemble the same controllers around the in-memory cluster and the sim cloud.
+ */
+import type { Bootstrap, CloudProvider, Offer } from '../providers/types.js';
+import type { ClusterPort } from '../kube/types.js';
+import type { GpuRequest } from '../api/types.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import type { OfferCache } from '../pricing/offer-cache.js';
+import type { UnavailableOfferings } from '../pricing/unavailable-offerings.js';
+
+/** The live providers, by GpuProvider name. */
+export interface ProviderLookup {
+  get(name: string): CloudProvider | undefined;
+  all(): CloudProvider[];
+}
+
+/** Builds what a machine needs to join as this request's node (the Talos seam). */
+export type BootstrapBuilder = (input: {
+  request: GpuRequest;
+  offer: Offer;
+  hostname: string;
+  nodeLabels: Record<string, string>;
+}) => Promise<Bootstrap>;
+
+export interface LifecycleOptions {
+  /** Identifies this cluster in instance names and tags. */
+  clusterName: string;
+  /** How long a launched machine may take to register and become Ready. */
+  joinTimeoutMs: number;
+  /** Requeue when nothing fits: slow, never a hot loop. */
+  noFitRequeueMs: number;
+  /** Requeue while waiting on a machine or a Node. */
+  pollMs: number;
+  /** Drain timeout when the request does not say. */
+  defaultDrainTimeoutMs: number;
+  /** How long an offer that failed for capacity is skipped. */
+  unavailableTtlMs: number;
+}
+
+export const defaultLifecycleOptions: LifecycleOptions = {
+  clusterName: 'default',
+  joinTimeoutMs: 20 * 60_000,
+  noFitRequeueMs: 60_000,
+  pollMs: 5_000,
+  defaultDrainTimeoutMs: 2 * 60_000,
+  unavailableTtlMs: 3 * 60_000,
+};
+
+export interface ControllerContext {
+  cluster: ClusterPort;
+  providers: ProviderLookup;
+  offers: OfferCache;
+  unavailable: UnavailableOfferings;
+  bootstrap: BootstrapBuilder;
+  clock: Clock;
+  logger: Logger;
+  options: LifecycleOptions;
+}

@@ -1,0 +1,167 @@
+/**
+ * The GpuRequest controller. Reconcile only routes: a request being deleted is
+ * finalized, any other gets the finalizer first and then runs its steps in order on
+ * one in-memory status (launch, registration, termination of what must go), followed
+ * by one status write and the shortest requeue.
+ */
+import { ConditionTypes, FINALIZER, Labels, Reasons } from '../../api/constants.js';
+import { setCondition } from '../../api/conditions.js';
+import { parseDuration } from '../../api/duration.js';
+import type { Condition, GpuRequest, GpuRequestStatus } from '../../api/types.js';
+import { Kinds, type KubeObject } from '../../kube/types.js';
+import { describeError } from '../../providers/errors.js';
+import type { Controller, ReconcileResult } from '../runtime/manager.js';
+import type { ControllerContext } from '../context.js';
+import { finalize } from '../termination/finalize.js';
+import { terminateNode } from '../termination/terminate-node.js';
+import { launch } from './launch.js';
+import { observeRegistration } from './registration.js';
+import { accrueCost, derivePhase, liveNodes, summarize } from './status.js';
+
+/** How often a settled request is looked at again (cost, liveness). */
+const SETTLED_REQUEUE_MS = 5 * 60_000;
+/** Cost is brought up to date at most this often, so it never drives a write loop. */
+const COST_INTERVAL_MS = 60_000;
+
+export function requestKey(obj: KubeObject): string {
+  return `${obj.metadata.namespace}/${obj.metadata.name}`;
+}
+
+/** Maps a Node onto the request it belongs to, by the labels the launch put on it. */
+export function nodeToRequestKeys(node: KubeObject): string[] {
+  const ns = node.metadata.labels?.[Labels.requestNamespace];
+  const name = node.metadata.labels?.[Labels.requestName];
+  return ns && name ? [`${ns}/${name}`] : [];
+}
+
+/** A merge patch that sets `next` and removes top-level keys it no longer has. */
+export function statusPatch(prev: GpuRequestStatus | undefined, next: GpuRequestStatus): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const key of Object.keys(prev ?? {})) if (!(key in next) || next[key as keyof GpuRequestStatus] === undefined) patch[key] = null;
+  for (const [key, value] of Object.entries(next)) if (value !== undefined) patch[key] = value;
+  return patch;
+}
+
+function minDefined(...values: (number | undefined)[]): number | undefined {
+  const defined = values.filter((v): v is number => v !== undefined);
+  return defined.length ? Math.min(...defined) : undefined;
+}
+
+export class GpuRequestController implements Controller {
+  readonly name = 'gpurequest';
+  readonly kind = Kinds.GpuRequest;
+  readonly watches = [{ kind: Kinds.Node, map: nodeToRequestKeys }];
+
+  constructor(private readonly ctx: ControllerContext) {}
+
+  async reconcile(key: string): Promise<ReconcileResult> {
+    const [namespace, name] = key.split('/') as [string, string];
+    let req = await this.ctx.cluster.get<GpuRequest>(Kinds.GpuRequest, name, namespace);
+    if (!req) return {};
+    if (req.metadata.deletionTimestamp) return finalize(this.ctx, req, (r, s) => this.writeStatus(r, s));
+
+    if (!req.metadata.finalizers?.includes(FINALIZER)) {
+      req = await this.ctx.cluster.patch<GpuRequest>(
+        Kinds.GpuRequest,
+        name,
+        namespace,
+        { metadata: { finalizers: [...(req.metadata.finalizers ?? []), FINALIZER] } },
+        { resourceVersion: req.metadata.resourceVersion },
+      );
+    }
+    return this.reconcileLive(req);
+  }
+
+  private async reconcileLive(initial: GpuRequest): Promise<ReconcileResult> {
+    const ctx = this.ctx;
+    let req = initial;
+    const status: GpuRequestStatus = structuredClone(req.status ?? {});
+    const before = JSON.stringify(status);
+    const wanted = req.spec.nodes ?? 1;
+    const generation = req.metadata.generation;
+
+    const launched = await launch(ctx, req, status, async (s) => {
+      req = await this.writeStatus(req, s);
+    });
+    const registration = await observeRegistration(ctx, req, status);
+
+    // Slots beyond `nodes` (scale-down) and slots marked for replacement are taken down.
+    let terminating = false;
+    const drainTimeoutMs = parseDuration(req.spec.interruption?.drainTimeout ?? '') ?? ctx.options.defaultDrainTimeoutMs;
+    for (const slot of status.nodes ?? []) {
+      const surplus = slot.index >= wanted && slot.state !== 'Terminated';
+      if (!surplus && slot.state !== 'Terminating') continue;
+      const since = slot.terminatingSince ? Date.parse(slot.terminatingSince) : ctx.clock.now();
+      const progress = await terminateNode(ctx, req, slot, since + drainTimeoutMs);
+      if (!progress.done) terminating = true;
+    }
+    status.nodes = (status.nodes ?? []).filter((n) => n.index < wanted || n.state !== 'Terminated');
+    const relaunch = (status.nodes ?? []).some((n) => n.state === 'Terminated');
+
+    this.setProgressConditions(status, wanted, generation, launched.failure);
+    const noFit = status.conditions?.find((c) => c.type === ConditionTypes.OfferSelected)?.status === 'False';
+    status.phase = derivePhase(status, wanted, false, false);
+    status.message = noFit
+      ? status.conditions?.find((c) => c.type === ConditionTypes.OfferSelected)?.message
+      : undefined;
+    Object.assign(status, summarize(status));
+    status.observedGeneration = generation;
+
+    const now = ctx.clock.now();
+    const costDue = !status.costUpdatedAt || now - Date.parse(status.costUpdatedAt) >= COST_INTERVAL_MS;
+    if (costDue || JSON.stringify(status) !== before) Object.assign(status, accrueCost(status, now));
+    if (JSON.stringify(status) !== before) await this.writeStatus(req, status);
+
+    const busy = registration.waiting || terminating || liveNodes(status).length < wanted;
+    return {
+      requeueAfterMs: minDefined(
+        launched.requeueAfterMs,
+        relaunch ? 0 : undefined,
+        busy ? ctx.options.pollMs : undefined,
+        SETTLED_REQUEUE_MS,
+      ),
+    };
+  }
+
+  private setProgressConditions(
+    status: GpuRequestStatus,
+    wanted: number,
+    generation: number | undefined,
+    launchFailure: string | undefined,
+  ): void {
+    const now = this.ctx.clock.now();
+    const live = liveNodes(status).filter((n) => n.index < wanted);
+    const withInstance = live.filter((n) => n.instanceId).length;
+    const registered = live.filter((n) => n.nodeName).length;
+    const ready = live.filter((n) => n.state === 'Ready').length;
+    const set = (type: string, ok: boolean, reason: string, message: string, falseReason: string) => {
+      const c: Omit<Condition, 'lastTransitionTime'> = { type, status: ok ? 'True' : 'False', reason: ok ? reason : falseReason, message };
+      status.conditions = setCondition(status.conditions, c, now, generation);
+    };
+    set(
+      ConditionTypes.Launched,
+      withInstance >= wanted,
+      Reasons.Launched,
+      launchFailure ?? `${withInstance}/${wanted} machine(s) launched`,
+      launchFailure ? Reasons.LaunchFailed : Reasons.Launching,
+    );
+    set(ConditionTypes.Registered, registered >= wanted, Reasons.Registered, `${registered}/${wanted} node(s) registered`, Reasons.WaitingForNode);
+    set(ConditionTypes.Ready, ready >= wanted, Reasons.NodeReady, `${ready}/${wanted} node(s) Ready with GPUs allocatable`, Reasons.NodeNotReady);
+  }
+
+  /** Writes status with optimistic locking; a conflict surfaces and the queue retries. */
+  private async writeStatus(req: GpuRequest, status: GpuRequestStatus): Promise<GpuRequest> {
+    try {
+      return await this.ctx.cluster.patch<GpuRequest>(
+        Kinds.GpuRequest,
+        req.metadata.name,
+        req.metadata.namespace,
+        { status: statusPatch(req.status, status) },
+        { subresource: 'status', resourceVersion: req.metadata.resourceVersion },
+      );
+    } catch (e) {
+      this.ctx.logger.debug('status write failed', { namespace: req.metadata.namespace, name: req.metadata.name, error: describeError(e) });
+      throw e;
+    }
+  }
+}

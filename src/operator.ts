@@ -1,0 +1,121 @@
+/**
+ * Assembles the operator from its ports: the same wiring runs in a cluster (main.ts,
+ * client-node) and in the demo and tests (in-memory cluster, sim cloud).
+ */
+import { ControllerManager, type ReconcileEvent } from './controller/runtime/manager.js';
+import { LeaderElector } from './controller/runtime/leader-election.js';
+import { GpuRequestController } from './controller/lifecycle/controller.js';
+import { GpuProviderController } from './controller/provider/controller.js';
+import { defaultLifecycleOptions, type BootstrapBuilder, type LifecycleOptions } from './controller/context.js';
+import type { ClusterPort } from './kube/types.js';
+import { OfferCache } from './pricing/offer-cache.js';
+import { UnavailableOfferings } from './pricing/unavailable-offerings.js';
+import { ProviderRegistry } from './providers/registry.js';
+import type { Decorator } from './providers/decorators/decorator.js';
+import type { ProviderFactory, ProviderType } from './providers/types.js';
+import type { Clock } from './util/clock.js';
+import type { Logger } from './util/logger.js';
+
+export interface OperatorOptions {
+  cluster: ClusterPort;
+  clock: Clock;
+  logger: Logger;
+  factories: Partial<Record<ProviderType, ProviderFactory>>;
+  lifecycle?: Partial<LifecycleOptions>;
+  /** Namespace of the operator: its Lease, and Secrets referenced without a namespace. */
+  namespace: string;
+  /** Unique per replica; leader election is off when undefined. */
+  identity?: string;
+  offersTtlMs?: number;
+  resyncPeriodMs?: number;
+  decorators?: Decorator[];
+  bootstrap?: BootstrapBuilder;
+  onReconcile?: (e: ReconcileEvent) => void;
+  /** Called when leadership is lost (not released): the process should exit and restart. */
+  onLostLeadership?: () => void;
+}
+
+/** Until Talos rendering lands, a machine only carries the labels and taints that bind it. */
+const labelsOnlyBootstrap: BootstrapBuilder = async ({ request, hostname, nodeLabels }) => ({
+  hostname,
+  nodeLabels,
+  nodeTaints: request.spec.talos?.nodeTaints ?? [],
+});
+
+export class Operator {
+  readonly registry: ProviderRegistry;
+  readonly offers: OfferCache;
+  readonly unavailable: UnavailableOfferings;
+  readonly manager: ControllerManager;
+  readonly providerController: GpuProviderController;
+  readonly requestController: GpuRequestController;
+  private readonly elector?: LeaderElector;
+
+  constructor(private readonly opts: OperatorOptions) {
+    const { cluster, clock, logger } = opts;
+    const options: LifecycleOptions = { ...defaultLifecycleOptions, ...opts.lifecycle };
+    this.registry = new ProviderRegistry(opts.factories);
+    this.offers = new OfferCache({ clock, ttlMs: opts.offersTtlMs ?? 5 * 60_000, logger });
+    this.unavailable = new UnavailableOfferings(clock);
+    this.providerController = new GpuProviderController({
+      cluster,
+      registry: this.registry,
+      offers: this.offers,
+      clock,
+      logger,
+      clusterName: options.clusterName,
+      defaultSecretNamespace: opts.namespace,
+      decorators: opts.decorators,
+    });
+    this.requestController = new GpuRequestController({
+      cluster,
+      providers: this.registry,
+      offers: this.offers,
+      unavailable: this.unavailable,
+      bootstrap: opts.bootstrap ?? labelsOnlyBootstrap,
+      clock,
+      logger: logger.child({ controller: 'gpurequest' }),
+      options,
+    });
+    this.manager = new ControllerManager({
+      cluster,
+      clock,
+      logger,
+      resyncPeriodMs: opts.resyncPeriodMs,
+      onReconcile: opts.onReconcile,
+    });
+    this.manager.register(this.providerController).register(this.requestController);
+    if (opts.identity) {
+      this.elector = new LeaderElector({
+        cluster,
+        namespace: opts.namespace,
+        name: 'gpu-provisioner-leader',
+        identity: opts.identity,
+        clock,
+        logger,
+        onStartedLeading: () => this.manager.start(),
+        onStoppedLeading: () => {
+          logger.error('lost leadership; stopping');
+          void this.manager.stop().finally(() => opts.onLostLeadership?.());
+        },
+      });
+    }
+  }
+
+  /** Starts acting: at once without leader election, else once this replica leads. */
+  start(): void {
+    if (this.elector) this.elector.start();
+    else this.manager.start();
+  }
+
+  get isLeader(): boolean {
+    return this.elector ? this.elector.isLeader : true;
+  }
+
+  /** Stops taking work, finishes what is in flight, releases the Lease. */
+  async stop(timeoutMs = 30_000): Promise<void> {
+    await this.manager.stop(timeoutMs);
+    await this.providerController.close();
+    await this.elector?.release();
+  }
+}
