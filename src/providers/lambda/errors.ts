@@ -1,0 +1,185 @@
+/**
+ * The one place where Lambda Cloud's answers and fetch failures become the shared
+ * provider errors. Lambda answers every failure as `{ error: { code, message,
+ * suggestion? } }` and asks clients to branch on `code`, never on the prose, so the
+ * code decides first and the HTTP status only where no known code was sent.
+ *
+ * Every message built here goes through `redact`, so a vendor echoing a header back
+ * cannot put the API key into a condition or an event.
+ */
+import {
+  AuthError,
+  InsufficientCapacityError,
+  InvalidRequestError,
+  NotFoundError,
+  type ProviderError,
+  QuotaExceededError,
+  RateLimitedError,
+  TransientError,
+} from '../errors.js';
+
+/** What the adapter was doing; `launch` changes what "object does not exist" means. */
+export type LambdaOperation =
+  | 'list instance types'
+  | 'list instances'
+  | 'get instance'
+  | 'launch'
+  | 'terminate'
+  | 'list ssh keys';
+
+export interface HttpFailure {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON body, or the raw text when it was not JSON. */
+  body: unknown;
+  operation: LambdaOperation;
+}
+
+export interface ErrorContext {
+  /** Values that must never appear in a message (the API key). */
+  secrets: readonly string[];
+  /** epoch ms, for a Retry-After given as an HTTP date. */
+  now: number;
+}
+
+type Kind = 'InsufficientCapacity' | 'QuotaExceeded' | 'Auth' | 'NotFound' | 'InvalidRequest' | 'Transient' | 'RateLimited';
+
+/** Lambda error codes from the spec's ApiError* schemas and the API reference. */
+export const LAMBDA_ERROR_CODES: Readonly<Record<string, Kind>> = {
+  'instance-operations/launch/insufficient-capacity': 'InsufficientCapacity',
+  'global/quota-exceeded': 'QuotaExceeded',
+  'global/invalid-api-key': 'Auth',
+  'global/account-inactive': 'Auth',
+  'global/invalid-billing-address': 'Auth',
+  'global/object-does-not-exist': 'NotFound',
+  'global/invalid-parameters': 'InvalidRequest',
+  'instance-operations/launch/file-system-in-wrong-region': 'InvalidRequest',
+  'global/duplicate': 'InvalidRequest',
+  'global/internal-error': 'Transient',
+};
+
+const MAX_MESSAGE = 300;
+
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length > 0) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+function clip(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > MAX_MESSAGE ? `${oneLine.slice(0, MAX_MESSAGE)}...` : oneLine;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `{ error: { code, message } }` -> its parts; anything else -> the text of it. */
+export function vendorError(body: unknown): { code?: string; message: string } {
+  if (isRecord(body) && isRecord(body.error)) {
+    const code = typeof body.error.code === 'string' ? body.error.code : undefined;
+    const message = typeof body.error.message === 'string' ? body.error.message : '';
+    return { code, message: clip(message) };
+  }
+  if (body === undefined || body === null || body === '') return { message: '' };
+  return { message: clip(typeof body === 'string' ? body : JSON.stringify(body)) };
+}
+
+function secondsToMs(s: number): number {
+  return Math.max(0, Math.round(s * 1000));
+}
+
+/**
+ * How long Lambda asked us to wait: Retry-After (seconds or an HTTP date), else the
+ * `RateLimit` header's `reset=` / `t=` parameter, else `RateLimit-Reset` or
+ * `X-RateLimit-Reset` in seconds.
+ */
+export function retryAfterMs(headers: Headers, now: number): number | undefined {
+  const retryAfter = headers.get('retry-after')?.trim();
+  if (retryAfter) {
+    if (/^\d+(?:\.\d+)?$/.test(retryAfter)) return secondsToMs(Number(retryAfter));
+    const at = Date.parse(retryAfter);
+    if (!Number.isNaN(at)) return Math.max(0, at - now);
+  }
+  const rateLimit = headers.get('ratelimit');
+  if (rateLimit) {
+    const resets = [...rateLimit.matchAll(/(?:^|[;,\s])(?:reset|t)=(\d+)/g)].map((m) => Number(m[1]));
+    if (resets.length > 0) return secondsToMs(Math.max(...resets));
+  }
+  for (const name of ['ratelimit-reset', 'x-ratelimit-reset']) {
+    const v = headers.get(name)?.trim();
+    if (v && /^\d+$/.test(v)) return secondsToMs(Number(v));
+  }
+  return undefined;
+}
+
+function kindOf(f: HttpFailure, code: string | undefined): Kind {
+  if (f.status === 429) return 'RateLimited';
+  const byCode = code !== undefined ? LAMBDA_ERROR_CODES[code] : undefined;
+  // On launch, "does not exist" names the SSH key, image or filesystem asked for: a
+  // configuration mistake, not a vanished instance.
+  if (byCode === 'NotFound' && f.operation === 'launch') return 'InvalidRequest';
+  if (byCode) return byCode;
+  // Errors from Lambda's upstream providers (network, availability) pass with time.
+  if (code?.startsWith('provider/')) return 'Transient';
+  if (f.status === 401 || f.status === 403) return 'Auth';
+  if (f.status === 404) return f.operation === 'launch' ? 'InvalidRequest' : 'NotFound';
+  if (f.status >= 500 || f.status === 408) return 'Transient';
+  return 'InvalidRequest';
+}
+
+/** A failed HTTP answer -> one shared error type. */
+export function fromHttpFailure(f: HttpFailure, ctx: ErrorContext): ProviderError {
+  const { code, message: said } = vendorError(f.body);
+  const detail = [code, said].filter((s) => s !== undefined && s !== '').join(': ');
+  const message = redact(`Lambda ${f.operation}: HTTP ${f.status}${detail ? `: ${detail}` : ''}`, ctx.secrets);
+  switch (kindOf(f, code)) {
+    case 'RateLimited':
+      return new RateLimitedError(message, retryAfterMs(f.headers, ctx.now));
+    case 'InsufficientCapacity':
+      return new InsufficientCapacityError(message);
+    case 'QuotaExceeded':
+      return new QuotaExceededError(message);
+    case 'Auth':
+      return new AuthError(message);
+    case 'NotFound':
+      return new NotFoundError(message);
+    case 'Transient':
+      return new TransientError(message);
+    case 'InvalidRequest':
+      return new InvalidRequestError(message);
+  }
+}
+
+/** A 2xx answer whose body is not what the spec promises. */
+export function malformedAnswer(operation: LambdaOperation, why: string): TransientError {
+  return new TransientError(`Lambda ${operation}: malformed answer: ${why}`);
+}
+
+/**
+ * A thrown fetch failure -> TransientError (our own timeout, network errors, a 2xx whose
+ * body is not JSON). An abort the caller asked for passes through unchanged: it is not
+ * a cloud failure and must not be retried.
+ */
+export function fromThrown(
+  e: unknown,
+  operation: LambdaOperation,
+  timedOut: boolean,
+  timeoutMs: number,
+  secrets: readonly string[],
+): unknown {
+  if (timedOut) return new TransientError(`Lambda ${operation}: no answer within ${timeoutMs} ms`);
+  // By name, not instanceof: fetch and DOMException may come from another realm.
+  const name = isRecord(e) || e instanceof Error ? String((e as { name?: unknown }).name) : '';
+  const text = isRecord(e) || e instanceof Error ? String((e as { message?: unknown }).message ?? '') : '';
+  if (name === 'SyntaxError') return new TransientError(`Lambda ${operation}: malformed JSON in the answer`);
+  if (name === 'AbortError') return e;
+  if (name === 'TypeError') {
+    const cause = (e as { cause?: unknown }).cause;
+    const detail = isRecord(cause) || cause instanceof Error ? String((cause as { message?: unknown }).message) : text;
+    return new TransientError(redact(`Lambda ${operation}: network error: ${clip(detail)}`, secrets));
+  }
+  if (text) return new TransientError(redact(`Lambda ${operation}: ${clip(text)}`, secrets));
+  return new TransientError(`Lambda ${operation}: request failed`);
+}
