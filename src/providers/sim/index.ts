@@ -1,0 +1,3 @@
+export * from './catalog.js';
+export * from './sim-cloud.js';
+export * from './sim-provider.js';

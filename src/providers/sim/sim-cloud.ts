@@ -1,0 +1,486 @@
+/**
+ * The simulated cloud itself. State lives here rather than in a provider so that
+ * several accounts (GpuProviders of type sim), and a restarted operator building new
+ * providers, all see the same machines, as they would with a real cloud.
+ *
+ * The switches (failNextCreate, insufficientCapacity, interrupt, ...) are production
+ * code: the demo, the tests and the benchmark drive failures through them.
+ */
+import { Labels, GPU_RESOURCE } from '../../api/constants.js';
+import { isAlreadyExists, isKubeNotFound } from '../../kube/errors.js';
+import { Kinds, type ClusterPort, type Node, type NodeCondition } from '../../kube/types.js';
+import type { Clock } from '../../util/clock.js';
+import type { Logger } from '../../util/logger.js';
+import {
+  AuthError,
+  InsufficientCapacityError,
+  InvalidRequestError,
+  NotFoundError,
+  RateLimitedError,
+  TransientError,
+} from '../errors.js';
+import type { Bootstrap, Instance, InterruptionKind, InterruptionNotice, LaunchRequest, Offer } from '../types.js';
+import { gpuMemoryGiB, simOfferingKey, simOfferings, type SimOffering } from './catalog.js';
+
+export const DEFAULT_BOOT_MS = 3000;
+export const DEFAULT_TERMINATE_MS = 1000;
+/** Like EC2, a terminated machine stays visible for a while before lookups say not found. */
+export const DEFAULT_RETAIN_TERMINATED_MS = 60 * 60 * 1000;
+export const DEFAULT_INTERRUPTION_NOTICE_MS = 120_000;
+
+export interface SimCloudOptions {
+  clock: Clock;
+  logger?: Logger;
+  bootMs?: number;
+  terminateMs?: number;
+  retainTerminatedMs?: number;
+  /** Replaces the built-in catalogue (tests that want a tiny world). */
+  offerings?: SimOffering[];
+}
+
+/** One account's view of the cloud: who is calling and where its machines register. */
+export interface SimAccount {
+  /** GpuProvider name; instances and interruption notices belong to it. */
+  name: string;
+  clusterName: string;
+  cluster?: ClusterPort;
+  /** When set, the account only sees and launches in these regions. */
+  regions?: string[];
+  /** Boot time for this account's machines; the cloud's own when absent. */
+  bootMs?: number;
+}
+
+/** A record of one call, for tests and the demo. Never carries tags or user data. */
+export interface SimCall {
+  method: string;
+  provider: string;
+  args: string;
+  at: number;
+}
+
+export type OfferingMatcher = string | ((o: SimOffering) => boolean);
+
+interface SimMachine {
+  instance: Instance;
+  offering: SimOffering;
+  bootstrap: Omit<Bootstrap, 'userData'>;
+  cluster?: ClusterPort;
+  terminatedAt?: number;
+  /** Whether the machine went on to register a Node (so there is one to mark gone). */
+  joined?: boolean;
+  cancelTimers: (() => void)[];
+}
+
+function copyInstance(i: Instance): Instance {
+  return { ...i, tags: { ...i.tags } };
+}
+
+export class SimCloud {
+  private readonly clock: Clock;
+  private readonly logger?: Logger;
+  private readonly terminateMs: number;
+  private readonly retainTerminatedMs: number;
+  private readonly catalogue: SimOffering[];
+  private bootMs: number;
+
+  private offerings = new Map<string, SimOffering>();
+  private capacityLeft = new Map<string, number>();
+  private exhausted = new Set<string>();
+  private machines = new Map<string, SimMachine>();
+  private byIdempotencyKey = new Map<string, string>();
+  private notices = new Map<string, InterruptionNotice[]>();
+  private nextId = 1;
+
+  private createFailures: Error[] = [];
+  private rateLimitsLeft = 0;
+  private rateLimitRetryAfterMs = 1000;
+  private serverErrorsLeft = 0;
+  private joinFails = false;
+  private credentialsRejected = false;
+
+  /** Every call any account made, oldest first. */
+  calls: SimCall[] = [];
+
+  constructor(opts: SimCloudOptions) {
+    this.clock = opts.clock;
+    this.logger = opts.logger;
+    this.bootMs = opts.bootMs ?? DEFAULT_BOOT_MS;
+    this.terminateMs = opts.terminateMs ?? DEFAULT_TERMINATE_MS;
+    this.retainTerminatedMs = opts.retainTerminatedMs ?? DEFAULT_RETAIN_TERMINATED_MS;
+    this.catalogue = opts.offerings ?? simOfferings();
+    this.restoreCatalogue();
+  }
+
+  // ---- the cloud API, as one account sees it ----
+
+  offers(account: SimAccount): Offer[] {
+    return [...this.offerings.values()]
+      .filter((o) => inRegions(account, o.region))
+      .map((o) => {
+        const key = simOfferingKey(offeringId(o));
+        return {
+          provider: account.name,
+          providerType: 'sim',
+          instanceType: o.instanceType.name,
+          gpuModel: o.instanceType.gpuModel,
+          gpuCount: o.instanceType.gpuCount,
+          gpuMemoryGiB: gpuMemoryGiB(o.instanceType),
+          vcpus: o.instanceType.vcpus,
+          memoryGiB: o.instanceType.memoryGiB,
+          region: o.region,
+          zone: o.zone,
+          capacityType: o.capacityType,
+          pricePerHour: o.pricePerHour,
+          available: this.hasCapacity(key),
+        };
+      });
+  }
+
+  create(account: SimAccount, req: LaunchRequest): Instance {
+    const failure = this.createFailures.shift();
+    if (failure) throw failure;
+
+    const idemKey = `${account.name}/${req.idempotencyKey}`;
+    const existingId = this.byIdempotencyKey.get(idemKey);
+    const existing = existingId === undefined ? undefined : this.machines.get(existingId);
+    if (existing) return copyInstance(existing.instance);
+
+    if (!req.bootstrap.hostname) throw new InvalidRequestError('sim: bootstrap.hostname is required');
+    if (!inRegions(account, req.offer.region)) {
+      throw new InvalidRequestError(`sim: region ${req.offer.region} is not enabled for ${account.name}`);
+    }
+    const offering = this.findOffering(req.offer);
+    const key = simOfferingKey(offeringId(offering));
+    if (!this.hasCapacity(key)) {
+      throw new InsufficientCapacityError(
+        `sim: no ${offering.capacityType} capacity for ${offering.instanceType.name} in ${offering.zone}`,
+      );
+    }
+    this.capacityLeft.set(key, (this.capacityLeft.get(key) ?? 0) - 1);
+
+    const id = `sim-${(this.nextId++).toString(16).padStart(8, '0')}`;
+    const instance: Instance = {
+      id,
+      name: req.name,
+      provider: account.name,
+      providerType: 'sim',
+      instanceType: offering.instanceType.name,
+      region: offering.region,
+      zone: offering.zone,
+      capacityType: offering.capacityType,
+      pricePerHour: offering.pricePerHour,
+      state: 'pending',
+      idempotencyKey: req.idempotencyKey,
+      tags: { ...req.tags },
+      launchedAt: this.clock.now(),
+      providerID: `sim://${offering.region}/${id}`,
+    };
+    const { hostname, nodeLabels, nodeTaints } = req.bootstrap;
+    const machine: SimMachine = {
+      instance,
+      offering,
+      bootstrap: { hostname, nodeLabels: { ...nodeLabels }, nodeTaints: [...nodeTaints] },
+      cluster: account.cluster,
+      cancelTimers: [],
+    };
+    this.machines.set(id, machine);
+    this.byIdempotencyKey.set(idemKey, id);
+    machine.cancelTimers.push(this.clock.setTimer(account.bootMs ?? this.bootMs, () => this.boot(machine)));
+    this.logger?.debug('sim: instance launched', { instanceId: id, instanceType: instance.instanceType, zone: instance.zone });
+    return copyInstance(instance);
+  }
+
+  get(account: SimAccount, id: string): Instance {
+    const m = this.visibleMachine(account, id);
+    if (!m) throw new NotFoundError(`sim: instance ${id} not found`);
+    return copyInstance(m.instance);
+  }
+
+  list(account: SimAccount): Instance[] {
+    return [...this.machines.values()]
+      .filter(
+        (m) =>
+          m.instance.provider === account.name &&
+          m.instance.tags[Labels.cluster] === account.clusterName &&
+          m.instance.state !== 'terminated',
+      )
+      .map((m) => copyInstance(m.instance));
+  }
+
+  delete(account: SimAccount, id: string): void {
+    const m = this.visibleMachine(account, id);
+    if (!m || m.instance.state === 'terminating' || m.instance.state === 'terminated') return;
+    this.cancelTimers(m);
+    m.instance.state = 'terminating';
+    m.cancelTimers.push(this.clock.setTimer(this.terminateMs, () => this.finishTermination(m)));
+  }
+
+  checkCredentials(_account: SimAccount): void {
+    if (this.credentialsRejected) throw new AuthError('sim: credentials rejected');
+  }
+
+  /** Notices queued for this account since the last poll; each is returned once. */
+  pollInterruptions(account: SimAccount): InterruptionNotice[] {
+    const queued = this.notices.get(account.name) ?? [];
+    this.notices.delete(account.name);
+    return queued;
+  }
+
+  /** Records a call; providers call it first thing. */
+  record(account: SimAccount, method: string, args = ''): void {
+    this.calls.push({ method, provider: account.name, args, at: this.clock.now() });
+  }
+
+  /** Throws the failure a switch has queued for any call, if one is. */
+  throwInjectedFailure(method: string): void {
+    if (this.rateLimitsLeft > 0) {
+      this.rateLimitsLeft--;
+      throw new RateLimitedError(`sim: ${method} rate limited`, this.rateLimitRetryAfterMs);
+    }
+    if (this.serverErrorsLeft > 0) {
+      this.serverErrorsLeft--;
+      throw new TransientError(`sim: ${method} failed with 503 Service Unavailable`);
+    }
+  }
+
+  /** Machines launched since the cloud was made or reset. */
+  get launchCount(): number {
+    return this.nextId - 1;
+  }
+
+  // ---- switches ----
+
+  /** The next `times` creates fail with `err`, before anything is launched. */
+  failNextCreate(err: Error, times = 1): void {
+    for (let i = 0; i < times; i++) this.createFailures.push(err);
+  }
+
+  /**
+   * Takes the matching offerings out of capacity (on) or gives them back (off) without
+   * touching their counts. A string matches a sim offering key
+   * (`region/zone/type/capacityType`), an offer key from offerKey(), or an instance type.
+   */
+  insufficientCapacity(matcher: OfferingMatcher, on = true): void {
+    for (const key of this.matchingKeys(matcher)) {
+      if (on) this.exhausted.add(key);
+      else this.exhausted.delete(key);
+    }
+  }
+
+  /** Sets how many more instances the matching offerings can launch. */
+  setCapacity(matcher: OfferingMatcher, n: number): void {
+    for (const key of this.matchingKeys(matcher)) this.capacityLeft.set(key, Math.max(0, n));
+  }
+
+  /** How many more instances the offering can launch (for tests and the demo). */
+  capacityOf(matcher: OfferingMatcher): number {
+    return this.matchingKeys(matcher).reduce((sum, key) => sum + (this.capacityLeft.get(key) ?? 0), 0);
+  }
+
+  /** The next `times` calls of any kind fail with RateLimitedError. */
+  rateLimit(times: number, retryAfterMs = 1000): void {
+    this.rateLimitsLeft = times;
+    this.rateLimitRetryAfterMs = retryAfterMs;
+  }
+
+  /** The next `times` calls of any kind fail with TransientError (a 5xx). */
+  serverErrors(times: number): void {
+    this.serverErrorsLeft = times;
+  }
+
+  /** Boot time for machines launched from now on by accounts without their own. */
+  setBootMs(ms: number): void {
+    this.bootMs = ms;
+  }
+
+  /** While on, machines boot but never register a Node (a broken bootstrap). */
+  failJoin(on = true): void {
+    this.joinFails = on;
+  }
+
+  /** While on, checkCredentials fails with AuthError. */
+  rejectCredentials(on = true): void {
+    this.credentialsRejected = on;
+  }
+
+  /**
+   * Sends an interruption notice for the instance (returned once by pollInterruptions
+   * of its account) and reclaims the machine when the notice runs out.
+   */
+  interrupt(instanceId: string, kind: InterruptionKind = 'spot-interruption', noticeMs = DEFAULT_INTERRUPTION_NOTICE_MS): InterruptionNotice {
+    const m = this.machines.get(instanceId);
+    if (!m || m.instance.state === 'terminated') throw new NotFoundError(`sim: instance ${instanceId} not found`);
+    const now = this.clock.now();
+    const notice: InterruptionNotice = {
+      provider: m.instance.provider,
+      instanceId,
+      kind,
+      deadline: now + noticeMs,
+      receivedAt: now,
+    };
+    const queued = this.notices.get(notice.provider) ?? [];
+    queued.push(notice);
+    this.notices.set(notice.provider, queued);
+    const reclaim = () => {
+      this.cancelTimers(m);
+      this.finishTermination(m);
+    };
+    if (noticeMs <= 0) reclaim();
+    else m.cancelTimers.push(this.clock.setTimer(noticeMs, reclaim));
+    return { ...notice };
+  }
+
+  /** Back to a fresh world: no machines, full capacity, no switches, no call records. */
+  reset(): void {
+    for (const m of this.machines.values()) this.cancelTimers(m);
+    this.machines.clear();
+    this.byIdempotencyKey.clear();
+    this.notices.clear();
+    this.createFailures = [];
+    this.rateLimitsLeft = 0;
+    this.serverErrorsLeft = 0;
+    this.joinFails = false;
+    this.credentialsRejected = false;
+    this.calls = [];
+    this.nextId = 1;
+    this.restoreCatalogue();
+  }
+
+  // ---- inside the cloud ----
+
+  private restoreCatalogue(): void {
+    this.offerings = new Map(this.catalogue.map((o) => [simOfferingKey(offeringId(o)), o]));
+    this.capacityLeft = new Map(this.catalogue.map((o) => [simOfferingKey(offeringId(o)), o.capacity]));
+    this.exhausted = new Set();
+  }
+
+  private hasCapacity(key: string): boolean {
+    return (this.capacityLeft.get(key) ?? 0) > 0 && !this.exhausted.has(key);
+  }
+
+  private findOffering(offer: Offer): SimOffering {
+    const exact = this.offerings.get(simOfferingKey(offer));
+    if (exact) return exact;
+    if (offer.zone === undefined) {
+      // No zone asked for: any zone of the region will do, one with capacity first.
+      const inRegion = [...this.offerings.values()].filter(
+        (o) => o.region === offer.region && o.instanceType.name === offer.instanceType && o.capacityType === offer.capacityType,
+      );
+      const withCapacity = inRegion.find((o) => this.hasCapacity(simOfferingKey(offeringId(o))));
+      const any = withCapacity ?? inRegion[0];
+      if (any) return any;
+    }
+    throw new InvalidRequestError(`sim: no offering ${simOfferingKey(offer)}`);
+  }
+
+  private matchingKeys(matcher: OfferingMatcher): string[] {
+    if (typeof matcher === 'function') {
+      return [...this.offerings.entries()].filter(([, o]) => matcher(o)).map(([k]) => k);
+    }
+    const parts = matcher.split('/');
+    const asKey = parts.length === 5 ? parts.slice(1).join('/') : matcher;
+    if (this.offerings.has(asKey)) return [asKey];
+    return [...this.offerings.entries()].filter(([, o]) => o.instanceType.name === matcher).map(([k]) => k);
+  }
+
+  private visibleMachine(account: SimAccount, id: string): SimMachine | undefined {
+    const m = this.machines.get(id);
+    if (!m || m.instance.provider !== account.name) return undefined;
+    if (m.terminatedAt !== undefined && this.clock.now() - m.terminatedAt > this.retainTerminatedMs) return undefined;
+    return m;
+  }
+
+  private cancelTimers(m: SimMachine): void {
+    for (const cancel of m.cancelTimers) cancel();
+    m.cancelTimers = [];
+  }
+
+  private boot(m: SimMachine): void {
+    if (m.instance.state !== 'pending') return;
+    m.instance.state = 'running';
+    if (this.joinFails || !m.cluster) return;
+    m.joined = true;
+    void this.registerNode(m, m.cluster);
+  }
+
+  private finishTermination(m: SimMachine): void {
+    if (m.instance.state === 'terminated') return;
+    m.instance.state = 'terminated';
+    m.terminatedAt = this.clock.now();
+    const key = simOfferingKey(offeringId(m.offering));
+    this.capacityLeft.set(key, (this.capacityLeft.get(key) ?? 0) + 1);
+    if (m.joined && m.cluster) void this.markNodeGone(m, m.cluster);
+  }
+
+  private async registerNode(m: SimMachine, cluster: ClusterPort): Promise<void> {
+    const { instance, offering, bootstrap } = m;
+    const t = offering.instanceType;
+    const resources = {
+      cpu: String(t.vcpus),
+      memory: `${t.memoryGiB}Gi`,
+      pods: '110',
+      [GPU_RESOURCE]: String(t.gpuCount),
+    };
+    const ready: NodeCondition = {
+      type: 'Ready',
+      status: 'True',
+      reason: 'KubeletReady',
+      message: 'kubelet is posting ready status',
+      lastTransitionTime: new Date(this.clock.now()).toISOString(),
+    };
+    const status = { conditions: [ready], capacity: resources, allocatable: { ...resources } };
+    const node: Node = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name: bootstrap.hostname,
+        labels: {
+          ...bootstrap.nodeLabels,
+          'kubernetes.io/hostname': bootstrap.hostname,
+          [Labels.instanceType]: t.name,
+          [Labels.region]: offering.region,
+          [Labels.zone]: offering.zone,
+        },
+      },
+      spec: { providerID: instance.providerID, taints: bootstrap.nodeTaints.map((taint) => ({ ...taint })) },
+      status,
+    };
+    try {
+      try {
+        await cluster.create(Kinds.Node, node);
+      } catch (e) {
+        // A machine reusing a hostname takes over the old Node object, as a kubelet would.
+        if (!isAlreadyExists(e)) throw e;
+        await cluster.patch(Kinds.Node, node.metadata.name, undefined, { metadata: { labels: node.metadata.labels }, spec: node.spec });
+      }
+      // The API server drops status on create for kinds with a status subresource.
+      await cluster.patch(Kinds.Node, node.metadata.name, undefined, { status }, { subresource: 'status' });
+    } catch (e) {
+      this.logger?.warn('sim: node registration failed', { instanceId: instance.id, error: String(e) });
+    }
+  }
+
+  /** The kubelet stops posting status; the Node stays until the operator deletes it. */
+  private async markNodeGone(m: SimMachine, cluster: ClusterPort): Promise<void> {
+    const unknown: NodeCondition = {
+      type: 'Ready',
+      status: 'Unknown',
+      reason: 'NodeStatusUnknown',
+      message: 'Kubelet stopped posting node status.',
+      lastTransitionTime: new Date(this.clock.now()).toISOString(),
+    };
+    try {
+      await cluster.patch(Kinds.Node, m.bootstrap.hostname, undefined, { status: { conditions: [unknown] } }, { subresource: 'status' });
+    } catch (e) {
+      if (!isKubeNotFound(e)) this.logger?.warn('sim: marking node not ready failed', { instanceId: m.instance.id, error: String(e) });
+    }
+  }
+}
+
+function offeringId(o: SimOffering): { region: string; zone: string; instanceType: string; capacityType: string } {
+  return { region: o.region, zone: o.zone, instanceType: o.instanceType.name, capacityType: o.capacityType };
+}
+
+function inRegions(account: SimAccount, region: string): boolean {
+  return !account.regions || account.regions.length === 0 || account.regions.includes(region);
+}

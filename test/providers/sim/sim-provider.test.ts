@@ -1,0 +1,389 @@
+import { GPU_RESOURCE, Labels } from '../../../src/api/constants.js';
+import { MemoryCluster } from '../../../src/kube/memory-cluster.js';
+import { Kinds, type Node } from '../../../src/kube/types.js';
+import {
+  InsufficientCapacityError,
+  InvalidRequestError,
+  isInsufficientCapacity,
+  isNotFound,
+  QuotaExceededError,
+  RateLimitedError,
+  TransientError,
+  AuthError,
+} from '../../../src/providers/errors.js';
+import { SimCloud } from '../../../src/providers/sim/sim-cloud.js';
+import { createSimProvider, simProviderFactory } from '../../../src/providers/sim/sim-provider.js';
+import { offerKey, type LaunchRequest, type Offer, type ProviderContext } from '../../../src/providers/types.js';
+import { FakeClock } from '../../../src/util/clock.js';
+import { silentLogger } from '../../../src/util/logger.js';
+
+const CLUSTER = 'test-cluster';
+
+/** Moves fake time until the promise settles, so calls that wait on the clock finish. */
+async function run<T>(clock: FakeClock, p: Promise<T>, stepMs = 10): Promise<T> {
+  let done = false;
+  const tracked = p.finally(() => {
+    done = true;
+  });
+  tracked.catch(() => undefined);
+  for (let i = 0; i < 1000 && !done; i++) await clock.advance(stepMs);
+  return tracked;
+}
+
+function world(opts: { callLatencyMs?: number; bootSeconds?: number } = {}) {
+  const clock = new FakeClock();
+  const cluster = new MemoryCluster({ clock });
+  const cloud = new SimCloud({ clock });
+  const ctx: ProviderContext = { clusterName: CLUSTER, credentials: {}, clock, logger: silentLogger(), cluster };
+  const provider = createSimProvider({ name: 'sim-a', spec: { type: 'sim', sim: opts } }, ctx, cloud);
+  const call = <T>(p: Promise<T>) => run(clock, p);
+  return { clock, cluster, cloud, ctx, provider, call };
+}
+
+function find(offers: Offer[], instanceType: string, zone: string, capacityType: Offer['capacityType'] = 'on-demand'): Offer {
+  const o = offers.find((x) => x.instanceType === instanceType && x.zone === zone && x.capacityType === capacityType);
+  if (!o) throw new Error(`no offer ${instanceType} ${zone} ${capacityType}`);
+  return o;
+}
+
+function launch(offer: Offer, key: string, extra: Partial<LaunchRequest> = {}): LaunchRequest {
+  return {
+    idempotencyKey: key,
+    name: key,
+    offer,
+    tags: { [Labels.cluster]: CLUSTER, [Labels.requestName]: 'train' },
+    bootstrap: {
+      hostname: key,
+      nodeLabels: { [Labels.requestUid]: 'uid-1', [Labels.nodeIndex]: '0' },
+      nodeTaints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }],
+      userData: 'machine:\n  token: s3cret-token\n',
+    },
+    ...extra,
+  };
+}
+
+describe('SimProvider', () => {
+  it('declares every capability supported', () => {
+    const { provider } = world();
+    expect(provider.type).toBe('sim');
+    expect(provider.capabilities.unsupported).toEqual({});
+  });
+
+  it('waits callLatencyMs on the injected clock before answering', async () => {
+    const { clock, provider } = world({ callLatencyMs: 50 });
+    let answered = false;
+    const p = provider.listOffers().then(() => (answered = true));
+    await clock.advance(49);
+    expect(answered).toBe(false);
+    await clock.advance(1);
+    await p;
+    expect(answered).toBe(true);
+  });
+
+  it('lists the catalogue with availability following capacity', async () => {
+    const { provider, call } = world();
+    const offers = await call(provider.listOffers());
+    const h100 = find(offers, 'g-h100x8', 'sim-us-east-1a');
+    expect(h100).toMatchObject({ provider: 'sim-a', providerType: 'sim', gpuModel: 'H100', gpuCount: 8, gpuMemoryGiB: 80 });
+    expect(h100.available).toBe(true);
+    expect(find(offers, 'g-b200x8', 'sim-us-east-1a').available).toBe(false);
+
+    provider.setCapacity(offerKey(h100), 0);
+    expect(find(await call(provider.listOffers()), 'g-h100x8', 'sim-us-east-1a').available).toBe(false);
+  });
+
+  it('limits offers and launches to the GpuProvider regions', async () => {
+    const clock = new FakeClock();
+    const cluster = new MemoryCluster({ clock });
+    const ctx: ProviderContext = { clusterName: CLUSTER, credentials: {}, clock, logger: silentLogger(), cluster };
+    const cloud = new SimCloud({ clock });
+    const all = createSimProvider({ name: 'all', spec: { type: 'sim' } }, ctx, cloud);
+    const west = createSimProvider({ name: 'west', spec: { type: 'sim', regions: ['sim-us-west-2'] } }, ctx, cloud);
+    const offers = await run(clock, west.listOffers());
+    expect(new Set(offers.map((o) => o.region))).toEqual(new Set(['sim-us-west-2']));
+
+    const east = find(await run(clock, all.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+    const err = await run(clock, west.create(launch({ ...east, provider: 'west' }, 'k-west'))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidRequestError);
+  });
+
+  it('launches, boots after bootMs and registers a Ready Node with labels, taints, providerID and GPUs', async () => {
+    const { clock, cluster, provider, call } = world();
+    const offer = find(await call(provider.listOffers()), 'g-h100x8', 'sim-us-east-1a');
+    const inst = await call(provider.create(launch(offer, 'uid-1-0')));
+    expect(inst).toMatchObject({
+      provider: 'sim-a',
+      instanceType: 'g-h100x8',
+      region: 'sim-us-east-1',
+      zone: 'sim-us-east-1a',
+      capacityType: 'on-demand',
+      pricePerHour: offer.pricePerHour,
+      state: 'pending',
+      idempotencyKey: 'uid-1-0',
+      name: 'uid-1-0',
+    });
+    expect(inst.providerID).toBe(`sim://sim-us-east-1/${inst.id}`);
+    expect(await cluster.get(Kinds.Node, 'uid-1-0')).toBeUndefined();
+
+    await clock.advance(3000);
+    expect((await call(provider.get(inst.id))).state).toBe('running');
+    const node = await cluster.get<Node>(Kinds.Node, 'uid-1-0');
+    expect(node?.spec?.providerID).toBe(inst.providerID);
+    expect(node?.spec?.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }]);
+    expect(node?.metadata.labels).toMatchObject({
+      [Labels.requestUid]: 'uid-1',
+      [Labels.nodeIndex]: '0',
+      [Labels.instanceType]: 'g-h100x8',
+      [Labels.region]: 'sim-us-east-1',
+      [Labels.zone]: 'sim-us-east-1a',
+    });
+    expect(node?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect(node?.status?.allocatable?.[GPU_RESOURCE]).toBe('8');
+    expect(node?.status?.capacity?.[GPU_RESOURCE]).toBe('8');
+    expect(node?.status?.allocatable?.cpu).toBe('208');
+    expect(node?.status?.allocatable?.memory).toBe('1800Gi');
+  });
+
+  it('boots in bootSeconds from the GpuProvider spec, and setBootMs changes it', async () => {
+    const { clock, provider, call } = world({ bootSeconds: 60 });
+    const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+    const slow = await call(provider.create(launch(offer, 'slow')));
+    await clock.advance(59_000);
+    expect((await call(provider.get(slow.id))).state).toBe('pending');
+    await clock.advance(1000);
+    expect((await call(provider.get(slow.id))).state).toBe('running');
+
+    provider.setBootMs(500);
+    const fast = await call(provider.create(launch(offer, 'fast')));
+    await clock.advance(500);
+    expect((await call(provider.get(fast.id))).state).toBe('running');
+  });
+
+  it('returns the same instance for a repeated idempotency key and consumes capacity once', async () => {
+    const { cloud, provider, call } = world();
+    const offer = find(await call(provider.listOffers()), 'g-h200x8', 'sim-us-east-1a');
+    expect(cloud.capacityOf(offerKey(offer))).toBe(1);
+    const [a, b] = await call(Promise.all([provider.create(launch(offer, 'same')), provider.create(launch(offer, 'same'))]));
+    const c = await call(provider.create(launch(offer, 'same')));
+    expect(b!.id).toBe(a!.id);
+    expect(c.id).toBe(a!.id);
+    expect(cloud.capacityOf(offerKey(offer))).toBe(0);
+    expect(await call(provider.list())).toHaveLength(1);
+  });
+
+  it('throws InsufficientCapacityError when the offering is used up', async () => {
+    const { provider, call } = world();
+    const offer = find(await call(provider.listOffers()), 'g-h200x8', 'sim-us-east-1a');
+    await call(provider.create(launch(offer, 'first')));
+    const err = await call(provider.create(launch(offer, 'second'))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InsufficientCapacityError);
+    expect(find(await call(provider.listOffers()), 'g-h200x8', 'sim-us-east-1a').available).toBe(false);
+  });
+
+  it('refuses an offer the catalogue does not have', async () => {
+    const { provider, call } = world();
+    const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+    const err = await call(provider.create(launch({ ...offer, instanceType: 'g-nope' }, 'bad'))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidRequestError);
+  });
+
+  it('deletes idempotently: terminating, then terminated after terminateMs, capacity back, Node marked NotReady but kept', async () => {
+    const { clock, cloud, cluster, provider, call } = world();
+    const offer = find(await call(provider.listOffers()), 'g-h200x8', 'sim-us-east-1a');
+    const inst = await call(provider.create(launch(offer, 'gone')));
+    await clock.advance(3000);
+    expect(cloud.capacityOf(offerKey(offer))).toBe(0);
+
+    await call(provider.delete(inst.id));
+    await call(provider.delete(inst.id));
+    expect((await call(provider.get(inst.id))).state).toBe('terminating');
+    expect(cloud.capacityOf(offerKey(offer))).toBe(0);
+
+    await clock.advance(1000);
+    expect((await call(provider.get(inst.id))).state).toBe('terminated');
+    expect(cloud.capacityOf(offerKey(offer))).toBe(1);
+    expect(await call(provider.list())).toEqual([]);
+    const node = await cluster.get<Node>(Kinds.Node, 'gone');
+    expect(node?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('Unknown');
+
+    await call(provider.delete(inst.id));
+    await call(provider.delete('sim-ffffffff'));
+    expect(cloud.capacityOf(offerKey(offer))).toBe(1);
+  });
+
+  it('forgets terminated instances after a while, and never knew unknown ones', async () => {
+    const { clock, provider, call } = world();
+    const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+    const inst = await call(provider.create(launch(offer, 'old')));
+    await call(provider.delete(inst.id));
+    await clock.advance(1000 + 60 * 60 * 1000 + 1);
+    expect(isNotFound(await call(provider.get(inst.id)).catch((e: unknown) => e))).toBe(true);
+    expect(isNotFound(await call(provider.get('sim-00ffffff')).catch((e: unknown) => e))).toBe(true);
+  });
+
+  it('deleting before boot cancels the boot: no Node ever appears', async () => {
+    const { clock, cluster, provider, call } = world();
+    const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+    const inst = await call(provider.create(launch(offer, 'early')));
+    await call(provider.delete(inst.id));
+    await clock.advance(10_000);
+    expect((await call(provider.get(inst.id))).state).toBe('terminated');
+    expect(await cluster.get(Kinds.Node, 'early')).toBeUndefined();
+  });
+
+  it('lists only instances of its own account and cluster', async () => {
+    const { clock, cloud, ctx, provider, call } = world();
+    const other = createSimProvider({ name: 'sim-b', spec: { type: 'sim' } }, ctx, cloud);
+    const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+    const mine = await call(provider.create(launch(offer, 'mine')));
+    await call(provider.create(launch(offer, 'foreign', { tags: { [Labels.cluster]: 'another-cluster' } })));
+    await run(clock, other.create(launch({ ...offer, provider: 'sim-b' }, 'theirs')));
+    expect((await call(provider.list())).map((i) => i.id)).toEqual([mine.id]);
+    expect(isNotFound(await call(other.get(mine.id)).catch((e: unknown) => e))).toBe(true);
+  });
+
+  it('a provider rebuilt on the same cloud (a restart) sees the machines launched before', async () => {
+    const { clock, ctx, cloud, provider, call } = world();
+    const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+    const inst = await call(provider.create(launch(offer, 'survivor')));
+    const factory = simProviderFactory(cloud);
+    const again = factory({ name: 'sim-a', spec: { type: 'sim' } }, ctx);
+    expect((await run(clock, again.list())).map((i) => i.id)).toEqual([inst.id]);
+    const dup = await run(clock, again.create(launch(offer, 'survivor')));
+    expect(dup.id).toBe(inst.id);
+  });
+
+  it('requires a cluster to register nodes in', () => {
+    const clock = new FakeClock();
+    expect(() =>
+      createSimProvider({ name: 'x', spec: { type: 'sim' } }, { clusterName: CLUSTER, credentials: {}, clock, logger: silentLogger() }),
+    ).toThrow(InvalidRequestError);
+  });
+
+  describe('switches', () => {
+    it('failNextCreate fails the next creates without launching, then recovers', async () => {
+      const { cloud, provider, call } = world();
+      const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+      const before = cloud.capacityOf(offerKey(offer));
+      provider.failNextCreate(new QuotaExceededError('quota'), 2);
+      await expect(call(provider.create(launch(offer, 'q')))).rejects.toBeInstanceOf(QuotaExceededError);
+      await expect(call(provider.create(launch(offer, 'q')))).rejects.toBeInstanceOf(QuotaExceededError);
+      expect(cloud.capacityOf(offerKey(offer))).toBe(before);
+      await expect(call(provider.create(launch(offer, 'q')))).resolves.toMatchObject({ state: 'pending' });
+    });
+
+    it('insufficientCapacity takes an offering out and gives it back without losing its count', async () => {
+      const { cloud, provider, call } = world();
+      const offer = find(await call(provider.listOffers()), 'g-h100x8', 'sim-us-east-1a', 'spot');
+      provider.insufficientCapacity(offerKey(offer), true);
+      expect(find(await call(provider.listOffers()), 'g-h100x8', 'sim-us-east-1a', 'spot').available).toBe(false);
+      const err = await call(provider.create(launch(offer, 'ice'))).catch((e: unknown) => e);
+      expect(isInsufficientCapacity(err)).toBe(true);
+      provider.insufficientCapacity(offerKey(offer), false);
+      expect(cloud.capacityOf(offerKey(offer))).toBe(2);
+      await expect(call(provider.create(launch(offer, 'ice')))).resolves.toBeDefined();
+    });
+
+    it('insufficientCapacity takes a predicate over the catalogue', async () => {
+      const { provider, call } = world();
+      provider.insufficientCapacity((o) => o.instanceType.gpuModel === 'H100');
+      const offers = await call(provider.listOffers());
+      expect(offers.filter((o) => o.gpuModel === 'H100' && o.available)).toEqual([]);
+      expect(offers.some((o) => o.gpuModel === 'L4' && o.available)).toBe(true);
+    });
+
+    it('rateLimit throws RateLimitedError with retry-after for the next calls', async () => {
+      const { provider, call } = world();
+      provider.rateLimit(2, 7000);
+      const err = await call(provider.listOffers()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RateLimitedError);
+      expect((err as RateLimitedError).retryAfterMs).toBe(7000);
+      await expect(call(provider.list())).rejects.toBeInstanceOf(RateLimitedError);
+      await expect(call(provider.list())).resolves.toEqual([]);
+    });
+
+    it('serverErrors throws TransientError for the next calls', async () => {
+      const { provider, call } = world();
+      provider.serverErrors(1);
+      await expect(call(provider.listOffers())).rejects.toBeInstanceOf(TransientError);
+      await expect(call(provider.listOffers())).resolves.not.toHaveLength(0);
+    });
+
+    it('failJoin boots machines that never register a Node', async () => {
+      const { clock, cluster, provider, call } = world();
+      provider.failJoin(true);
+      const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+      const inst = await call(provider.create(launch(offer, 'lost')));
+      await clock.advance(60_000);
+      expect((await call(provider.get(inst.id))).state).toBe('running');
+      expect(await cluster.list(Kinds.Node)).toEqual([]);
+    });
+
+    it('checkCredentials succeeds unless rejectCredentials is on', async () => {
+      const { provider, call } = world();
+      await expect(call(provider.checkCredentials())).resolves.toBeUndefined();
+      provider.rejectCredentials(true);
+      await expect(call(provider.checkCredentials())).rejects.toBeInstanceOf(AuthError);
+    });
+
+    it('records calls without tags or user data', async () => {
+      const { provider, call } = world();
+      const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+      await call(provider.create(launch(offer, 'rec')));
+      expect(provider.calls.map((c) => c.method)).toEqual(['listOffers', 'create']);
+      expect(provider.calls[1]).toMatchObject({ provider: 'sim-a', args: 'g-l4x1 sim-us-east-1a on-demand key=rec' });
+      expect(JSON.stringify(provider.calls)).not.toContain('s3cret');
+    });
+
+    it('reset brings back a fresh world', async () => {
+      const { cloud, provider, call } = world();
+      const offer = find(await call(provider.listOffers()), 'g-h200x8', 'sim-us-east-1a');
+      await call(provider.create(launch(offer, 'r')));
+      provider.serverErrors(5);
+      provider.reset();
+      expect(cloud.calls).toEqual([]);
+      expect(cloud.capacityOf(offerKey(offer))).toBe(1);
+      await expect(call(provider.list())).resolves.toEqual([]);
+    });
+  });
+
+  describe('interruptions', () => {
+    it('queues a notice, returns it once, and reclaims the machine when the notice runs out', async () => {
+      const { clock, cloud, cluster, provider, call } = world();
+      const offer = find(await call(provider.listOffers()), 'g-h100x8', 'sim-us-east-1a', 'spot');
+      const inst = await call(provider.create(launch(offer, 'spot-1')));
+      await clock.advance(3000);
+      const left = cloud.capacityOf(offerKey(offer));
+
+      const sentAt = clock.now();
+      provider.interrupt(inst.id);
+      const notices = await call(provider.pollInterruptions());
+      expect(notices).toEqual([
+        { provider: 'sim-a', instanceId: inst.id, kind: 'spot-interruption', receivedAt: sentAt, deadline: sentAt + 120_000 },
+      ]);
+      expect(await call(provider.pollInterruptions())).toEqual([]);
+      expect((await call(provider.get(inst.id))).state).toBe('running');
+
+      await clock.advance(120_000);
+      expect((await call(provider.get(inst.id))).state).toBe('terminated');
+      expect(cloud.capacityOf(offerKey(offer))).toBe(left + 1);
+      const node = await cluster.get<Node>(Kinds.Node, 'spot-1');
+      expect(node?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('Unknown');
+    });
+
+    it('delivers notices only to the account that owns the instance', async () => {
+      const { clock, cloud, ctx, provider, call } = world();
+      const other = createSimProvider({ name: 'sim-b', spec: { type: 'sim' } }, ctx, cloud);
+      const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+      const inst = await call(provider.create(launch(offer, 'x')));
+      provider.interrupt(inst.id, 'scheduled-maintenance', 5000);
+      expect(await run(clock, other.pollInterruptions())).toEqual([]);
+      expect((await call(provider.pollInterruptions())).map((n) => n.kind)).toEqual(['scheduled-maintenance']);
+    });
+
+    it('refuses to interrupt an unknown instance', () => {
+      const { provider } = world();
+      expect(() => provider.interrupt('sim-0000ffff')).toThrow();
+    });
+  });
+});
