@@ -107,6 +107,13 @@ interface Running {
   known: Set<string>;
 }
 
+/** One start-to-stop span of the manager. */
+interface Run {
+  abort: AbortController;
+  controllers: Map<string, Running>;
+  cancelResync?: () => void;
+}
+
 interface Counters {
   reconciles: number;
   errors: number;
@@ -121,9 +128,8 @@ export class ControllerManager {
   private readonly onReconcile: ((e: ReconcileEvent) => void) | undefined;
   private readonly controllers: Controller[] = [];
   private readonly counters = new Map<string, Counters>();
-  private running = new Map<string, Running>();
-  private abort: AbortController | undefined;
-  private cancelResync: (() => void) | undefined;
+  private run: Run | undefined;
+  /** The stop under way, if any: a new start waits for it. */
   private stopping: Promise<void> | undefined;
 
   constructor(opts: ControllerManagerOptions) {
@@ -145,17 +151,27 @@ export class ControllerManager {
   }
 
   get started(): boolean {
-    return this.abort !== undefined;
+    return this.run !== undefined;
   }
 
-  /** Starts watches, workers and resync. Starting a started manager does nothing. */
+  /**
+   * Starts watches, workers and resync. Starting a started manager does nothing.
+   * While an earlier stop is still waiting for reconciles, the start waits for it, so
+   * that a key is never reconciled by the old and the new workers at once.
+   */
   start(): void {
-    if (this.abort) return;
-    this.abort = new AbortController();
-    this.stopping = undefined;
-    for (const c of this.controllers) this.running.set(c.name, this.startController(c, this.abort.signal));
-    this.scheduleResync();
-    this.logger.info('controllers started', { controllers: this.controllers.map((c) => c.name) });
+    if (this.run) return;
+    const run: Run = { abort: new AbortController(), controllers: new Map() };
+    this.run = run;
+    const begin = () => {
+      // Stopped again before the previous stop had finished.
+      if (this.run !== run) return;
+      for (const c of this.controllers) run.controllers.set(c.name, this.startController(c, run.abort.signal));
+      this.scheduleResync(run);
+      this.logger.info('controllers started', { controllers: this.controllers.map((c) => c.name) });
+    };
+    if (this.stopping) void this.stopping.then(begin);
+    else begin();
   }
 
   /**
@@ -164,17 +180,21 @@ export class ControllerManager {
    * further: a reconcile that ignores its signal must not hold up shutdown.
    */
   stop(timeoutMs = 30_000): Promise<void> {
-    if (!this.abort) return this.stopping ?? Promise.resolve();
-    const abort = this.abort;
-    this.abort = undefined;
-    this.stopping = this.stopRunning(abort, timeoutMs);
-    return this.stopping;
+    const run = this.run;
+    if (!run) return this.stopping ?? Promise.resolve();
+    this.run = undefined;
+    const stopping = (this.stopping ?? Promise.resolve()).then(() => this.stopRun(run, timeoutMs));
+    this.stopping = stopping;
+    void stopping.then(() => {
+      if (this.stopping === stopping) this.stopping = undefined;
+    });
+    return stopping;
   }
 
   stats(): ControllerStats[] {
     return this.controllers.map((c) => {
       const counters = this.counters.get(c.name)!;
-      const queue = this.running.get(c.name)?.queue;
+      const queue = this.run?.controllers.get(c.name)?.queue;
       return {
         name: c.name,
         reconciles: counters.reconciles,
@@ -188,7 +208,7 @@ export class ControllerManager {
 
   /** Queues `key` of controller `name` now, e.g. from a webhook or a test. */
   enqueue(name: string, key: string): void {
-    this.running.get(name)?.queue.add(key);
+    this.run?.controllers.get(name)?.queue.add(key);
   }
 
   private startController(c: Controller, signal: AbortSignal): Running {
@@ -287,19 +307,17 @@ export class ControllerManager {
     }
   }
 
-  private scheduleResync(): void {
+  private scheduleResync(run: Run): void {
     if (this.resyncPeriodMs <= 0) return;
-    this.cancelResync = this.clock.setTimer(this.resyncPeriodMs, () => {
-      if (!this.abort) return;
-      for (const r of this.running.values()) for (const key of r.known) r.queue.add(key);
-      this.scheduleResync();
+    run.cancelResync = this.clock.setTimer(this.resyncPeriodMs, () => {
+      for (const r of run.controllers.values()) for (const key of r.known) r.queue.add(key);
+      this.scheduleResync(run);
     });
   }
 
-  private async stopRunning(abort: AbortController, timeoutMs: number): Promise<void> {
-    this.cancelResync?.();
-    this.cancelResync = undefined;
-    const running = [...this.running.values()];
+  private async stopRun(run: Run, timeoutMs: number): Promise<void> {
+    run.cancelResync?.();
+    const running = [...run.controllers.values()];
     for (const r of running) {
       for (const w of r.watches) w.stop();
       r.queue.shutdown();
@@ -315,9 +333,8 @@ export class ControllerManager {
     if (!inTime) {
       const inFlight = running.reduce((n, r) => n + r.queue.processing, 0);
       this.logger.warn('reconciles still running at shutdown deadline; aborting them', { inFlight, timeoutMs });
-      abort.abort(new Error('controller manager stopped'));
+      run.abort.abort(new Error('controller manager stopped'));
     }
-    this.running = new Map();
     this.logger.info('controllers stopped');
   }
 }

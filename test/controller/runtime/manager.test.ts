@@ -253,6 +253,33 @@ describe('ControllerManager', () => {
     await manager.stop();
   });
 
+  it('a start during a stop waits until the old reconciles have finished', async () => {
+    const { cluster, manager, calls, clock, settle, setBehaviour } = setup();
+    const running = new Set<string>();
+    let overlap = false;
+    let release!: () => void;
+    setBehaviour(async (key) => {
+      if (running.has(key)) overlap = true;
+      running.add(key);
+      await new Promise<void>((resolve) => (release = resolve));
+      running.delete(key);
+    });
+    await cluster.create(Kinds.GpuRequest, gpuRequest('a'));
+    manager.start();
+    await settle();
+    const stopping = manager.stop();
+    manager.start();
+    await clock.advance(1_000);
+    expect(calls).toHaveLength(1);
+    release();
+    await stopping;
+    await settle();
+    expect(calls).toHaveLength(2);
+    expect(overlap).toBe(false);
+    release();
+    await manager.stop();
+  });
+
   it('refuses two controllers with one name', () => {
     const { manager } = setup();
     expect(() =>
