@@ -8,6 +8,7 @@ import { ConditionTypes, FINALIZER, Labels, Reasons } from '../../api/constants.
 import { setCondition } from '../../api/conditions.js';
 import { parseDuration } from '../../api/duration.js';
 import type { Condition, GpuRequest, GpuRequestStatus } from '../../api/types.js';
+import { isConflict } from '../../kube/errors.js';
 import { Kinds, type KubeObject } from '../../kube/types.js';
 import { describeError } from '../../providers/errors.js';
 import type { Controller, ReconcileResult } from '../runtime/manager.js';
@@ -55,6 +56,20 @@ export class GpuRequestController implements Controller {
   constructor(private readonly ctx: ControllerContext) {}
 
   async reconcile(key: string): Promise<ReconcileResult> {
+    try {
+      return await this.reconcileKey(key);
+    } catch (e) {
+      // Someone wrote first (or our cache was stale): read again at once, no backoff.
+      // Nothing is lost: launches are recorded by key before they happen.
+      if (isConflict(e)) {
+        this.ctx.logger.debug('conflict; reconciling again', { key });
+        return { requeueAfterMs: 0 };
+      }
+      throw e;
+    }
+  }
+
+  private async reconcileKey(key: string): Promise<ReconcileResult> {
     const [namespace, name] = key.split('/') as [string, string];
     let req = await this.ctx.cluster.get<GpuRequest>(Kinds.GpuRequest, name, namespace);
     if (!req) return {};
@@ -112,7 +127,7 @@ export class GpuRequestController implements Controller {
     if (costDue || JSON.stringify(status) !== before) Object.assign(status, accrueCost(status, now));
     if (JSON.stringify(status) !== before) await this.writeStatus(req, status);
 
-    const busy = registration.waiting || terminating || liveNodes(status).length < wanted;
+    const busy = registration.waiting || terminating;
     return {
       requeueAfterMs: minDefined(
         launched.requeueAfterMs,

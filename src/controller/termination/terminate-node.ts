@@ -7,23 +7,16 @@
 import { DISRUPTION_TAINT_KEY, Reasons } from '../../api/constants.js';
 import type { GpuRequest, NodeStatus } from '../../api/types.js';
 import { Kinds, type Node } from '../../kube/types.js';
-import { cordonNode, podsOnNode, taintNode } from '../../kube/nodes.js';
+import { cordonNode, isDrainable, podsOnNode, taintNode } from '../../kube/nodes.js';
 import { describeError, isNotFound } from '../../providers/errors.js';
 import type { ControllerContext } from '../context.js';
 import { recordEvent } from '../events.js';
 
 export type TerminateProgress = { done: true } | { done: false; waitingFor: string };
 
-/** Pods the drain leaves alone: DaemonSet pods come back anyway, mirror pods cannot be evicted. */
-function evictable(pod: { metadata: { ownerReferences?: { kind: string }[]; annotations?: Record<string, string> } }): boolean {
-  if (pod.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet')) return false;
-  if (pod.metadata.annotations?.['kubernetes.io/config.mirror']) return false;
-  return true;
-}
-
 /** One pass of eviction; returns how many pods are still on the node. */
 async function drainOnce(ctx: ControllerContext, nodeName: string): Promise<number> {
-  const pods = (await podsOnNode(ctx.cluster, nodeName)).filter(evictable);
+  const pods = (await podsOnNode(ctx.cluster, nodeName)).filter(isDrainable);
   let remaining = 0;
   for (const pod of pods) {
     const result = await ctx.cluster.evict(pod.metadata.name, pod.metadata.namespace ?? 'default');

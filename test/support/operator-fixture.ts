@@ -1,0 +1,133 @@
+/**
+ * Builders and expectations for controller tests: the operator's own controllers on
+ * the in-memory cluster and the sim cloud, with a fake clock.
+ */
+import { FINALIZER } from '../../src/api/constants.js';
+import type { GpuRequest, GpuRequestSpec } from '../../src/api/types.js';
+import { applyDefaults, formatInvalid, validateObject } from '../../src/api/validate.js';
+import { MemoryCluster } from '../../src/kube/memory-cluster.js';
+import { Kinds, type KubeObject } from '../../src/kube/types.js';
+import { Operator } from '../../src/operator.js';
+import { SimCloud } from '../../src/providers/sim/sim-cloud.js';
+import { simProviderFactory } from '../../src/providers/sim/sim-provider.js';
+import type { LifecycleOptions } from '../../src/controller/context.js';
+import { FakeClock } from '../../src/util/clock.js';
+import { silentLogger } from '../../src/util/logger.js';
+
+export const CLUSTER = 'test';
+
+export interface Fixture {
+  clock: FakeClock;
+  cluster: MemoryCluster;
+  cloud: SimCloud;
+  operator: Operator;
+}
+
+/**
+ * Resolves `p` while moving the fake clock in small steps, so provider latency,
+ * boots and backoff all happen in milliseconds of real time.
+ */
+export async function drive<T>(clock: FakeClock, p: Promise<T>, stepMs = 10, maxSteps = 100_000): Promise<T> {
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+  // Settle handlers go on at once, so a rejection is never seen as unhandled while time moves.
+  void p.then(
+    (value) => (outcome = { ok: true, value }),
+    (error: unknown) => (outcome = { ok: false, error }),
+  );
+  for (let i = 0; i < maxSteps && !outcome; i++) await clock.advance(stepMs);
+  if (!outcome) throw new Error(`still pending after ${maxSteps * stepMs} ms of fake time`);
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
+export interface SetupOptions {
+  lifecycle?: Partial<LifecycleOptions>;
+  bootMs?: number;
+  /** Share these between two operators (restart, leader hand-over). */
+  cluster?: MemoryCluster;
+  cloud?: SimCloud;
+  clock?: FakeClock;
+  /** Turns on leader election with this identity. */
+  identity?: string;
+}
+
+export async function setup(opts: SetupOptions = {}): Promise<Fixture> {
+  const clock = opts.clock ?? new FakeClock();
+  const cluster =
+    opts.cluster ??
+    new MemoryCluster({
+      clock,
+      validate: (obj) => {
+        const issues = validateObject(obj);
+        return issues.length ? formatInvalid(obj, issues) : undefined;
+      },
+    });
+  const cloud = opts.cloud ?? new SimCloud({ clock, bootMs: opts.bootMs ?? 2_000, terminateMs: 500 });
+  const operator = new Operator({
+    cluster,
+    clock,
+    logger: silentLogger(),
+    namespace: 'gpu-provisioner',
+    factories: { sim: simProviderFactory(cloud) },
+    identity: opts.identity,
+    lifecycle: { clusterName: CLUSTER, pollMs: 1_000, joinTimeoutMs: 60_000, noFitRequeueMs: 60_000, ...opts.lifecycle },
+  });
+  if (!(await cluster.get(Kinds.GpuProvider, 'sim'))) {
+    await cluster.create(Kinds.GpuProvider, applyDefaults({
+      apiVersion: 'gpu-provisioner.dev/v1alpha1',
+      kind: 'GpuProvider',
+      metadata: { name: 'sim' },
+      spec: { type: 'sim' },
+    } as KubeObject));
+  }
+  await drive(clock, operator.providerController.reconcile('sim'));
+  return { clock, cluster, cloud, operator };
+}
+
+let seq = 0;
+export function gpuRequest(spec: Partial<GpuRequestSpec> = {}, name = `req-${++seq}`): GpuRequest {
+  return applyDefaults({
+    apiVersion: 'gpu-provisioner.dev/v1alpha1',
+    kind: 'GpuRequest',
+    metadata: { name, namespace: 'ml' },
+    spec: { gpu: { model: 'H100', count: 1 }, ...spec },
+  } as KubeObject) as GpuRequest;
+}
+
+export async function apply(f: Fixture, req: GpuRequest): Promise<GpuRequest> {
+  return f.cluster.create(Kinds.GpuRequest, req);
+}
+
+export async function get(f: Fixture, req: GpuRequest): Promise<GpuRequest | undefined> {
+  return f.cluster.get<GpuRequest>(Kinds.GpuRequest, req.metadata.name, req.metadata.namespace);
+}
+
+export async function reconcile(f: Fixture, req: GpuRequest): Promise<number | undefined> {
+  const result = await drive(f.clock, f.operator.requestController.reconcile(`${req.metadata.namespace}/${req.metadata.name}`));
+  return result.requeueAfterMs;
+}
+
+/** Reconciles, lets `ms` of fake time pass, and repeats until `until` holds. */
+export async function reconcileUntil(
+  f: Fixture,
+  req: GpuRequest,
+  until: (r: GpuRequest | undefined) => boolean,
+  opts: { stepMs?: number; max?: number } = {},
+): Promise<GpuRequest | undefined> {
+  for (let i = 0; i < (opts.max ?? 50); i++) {
+    await reconcile(f, req);
+    const current = await get(f, req);
+    if (until(current)) return current;
+    await f.clock.advance(opts.stepMs ?? 1_000);
+  }
+  throw new Error(`condition not reached; last status: ${JSON.stringify((await get(f, req))?.status)}`);
+}
+
+export async function ownInstances(f: Fixture) {
+  const provider = f.operator.registry.get('sim');
+  if (!provider) throw new Error('sim provider not ready');
+  return drive(f.clock, provider.list());
+}
+
+export const hasFinalizer = (r: GpuRequest | undefined) => !!r?.metadata.finalizers?.includes(FINALIZER);
+export const phaseIs = (phase: string) => (r: GpuRequest | undefined) => r?.status?.phase === phase;
