@@ -207,6 +207,14 @@ export class MemoryCluster implements ClusterPort {
 
   async recordEvent(e: EventRecord): Promise<void> {
     this.eventLog.push(deepCopy(e));
+    try {
+      this.storeEvent(e);
+    } catch {
+      // The port promises events never fail the caller; the record above is kept regardless.
+    }
+  }
+
+  private storeEvent(e: EventRecord): void {
     const namespace = e.involved.namespace ?? 'default';
     const now = new Date(this.clock.now()).toISOString();
     const existing = this.select(Kinds.Event, { namespace }).find((o) => {
@@ -296,7 +304,7 @@ export class MemoryCluster implements ClusterPort {
 
   private checkValid(obj: KubeObject): void {
     const message = this.validate?.(obj);
-    if (message !== undefined) throw new InvalidObjectError(`${obj.kind} "${obj.metadata.name}" is invalid: ${message}`);
+    if (message !== undefined) throw new InvalidObjectError(message);
   }
 
   private checkPrecondition(kind: ResourceKind, current: KubeObject, precondition: string | undefined): void {

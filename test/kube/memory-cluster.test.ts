@@ -391,6 +391,16 @@ describe('MemoryCluster events', () => {
   });
 });
 
+describe('MemoryCluster validate hook and events', () => {
+  it('passes the hook message through unchanged, and never lets it fail recordEvent', async () => {
+    const cluster = new MemoryCluster({ clock: new FakeClock(), validate: (o) => `${o.kind} refused by schema` });
+    await expect(cluster.create(GR, gpuRequest('a'))).rejects.toThrow(/^GpuRequest refused by schema$/);
+    const involved = { kind: 'GpuRequest', apiVersion: 'gpu-provisioner.dev/v1alpha1', name: 'a', namespace: 'ml' };
+    await expect(cluster.recordEvent({ involved, type: 'Normal', reason: 'R', message: 'm' })).resolves.toBeUndefined();
+    expect(cluster.events({ reason: 'R' })).toHaveLength(1);
+  });
+});
+
 describe('MemoryCluster failure switches', () => {
   it.each(['create', 'patch', 'replace', 'delete', 'get', 'list'] as const)('failNext(%s) fails that many calls, then recovers', async (op) => {
     const { cluster } = setup();
