@@ -2,6 +2,7 @@
 // source of truth for the API types. `node scripts/generate-api.mjs [--out <dir>]`;
 // the drift test generates into a temporary directory and compares.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'json-schema-to-typescript';
@@ -164,7 +165,7 @@ async function generate(outDir) {
     return d.files.size > 1 ? COMMON_OUT : [...d.files][0];
   };
   const outputs = new Map([[COMMON_OUT, []], ...CRDS.map((c) => [c.out, []])]);
-  for (const [name, d] of decls) outputs.get(fileOf(name)).push(name);
+  for (const name of decls.keys()) outputs.get(fileOf(name)).push(name);
 
   mkdirSync(outDir, { recursive: true });
   for (const [file, names] of outputs) {
