@@ -1,0 +1,156 @@
+/**
+ * The one place where Paperspace's answers and fetch failures become the shared
+ * provider errors. Paperspace answers failures as `{ message, code, details? }`. Its
+ * codes are coarse (`BAD_REQUEST`, `UNAUTHORIZED`, `NOT_FOUND` ...), so a 400 is told
+ * apart by its message: "out of capacity" is a capacity problem, a limit on machines is
+ * a quota problem, anything else is a bad request.
+ *
+ * Every message built here goes through `redact`, so a vendor echoing a header back
+ * cannot put the API key into a condition or an event.
+ */
+import {
+  AuthError,
+  InsufficientCapacityError,
+  InvalidRequestError,
+  NotFoundError,
+  type ProviderError,
+  QuotaExceededError,
+  RateLimitedError,
+  TransientError,
+} from '../errors.js';
+
+export interface HttpFailure {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON body, or the raw text when it was not JSON. */
+  body: unknown;
+  /** What the adapter was doing, e.g. `create machine`. */
+  operation: string;
+}
+
+export interface ErrorContext {
+  /** Values that must never appear in a message (the API key). */
+  secrets: readonly string[];
+  /** epoch ms, for a Retry-After given as an HTTP date. */
+  now: number;
+}
+
+/**
+ * Messages Paperspace gives when a machine type has no room in a region, from the
+ * console and CLI ("We are currently out of capacity for the selected VM type"), the
+ * machine event errors, and the availability wording of the API reference.
+ */
+const CAPACITY_PATTERNS: readonly RegExp[] = [
+  /out of capacity/i,
+  /no capacity/i,
+  /insufficient capacity/i,
+  /not (?:currently )?available in (?:this|the selected|that) region/i,
+  /machine type is (?:currently )?unavailable/i,
+  /no (?:machines|instances) available/i,
+  /sold out/i,
+];
+
+const QUOTA_PATTERNS: readonly RegExp[] = [
+  /quota/i,
+  /limit (?:reached|exceeded)/i,
+  /exceed(?:s|ed)? (?:your|the) (?:account |team )?limit/i,
+  /maximum number of (?:machines|gpus)/i,
+  /account (?:standing|balance)/i,
+  /payment|billing/i,
+];
+
+const MAX_MESSAGE = 300;
+
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length > 0) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+function clip(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > MAX_MESSAGE ? `${oneLine.slice(0, MAX_MESSAGE)}...` : oneLine;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `{ message, code }` -> its parts; anything else -> the text of it. */
+export function vendorError(body: unknown): { code?: string; message: string } {
+  if (isRecord(body) && (typeof body.message === 'string' || typeof body.code === 'string')) {
+    return {
+      code: typeof body.code === 'string' ? body.code : undefined,
+      message: clip(typeof body.message === 'string' ? body.message : ''),
+    };
+  }
+  if (body === undefined || body === null || body === '') return { message: '' };
+  return { message: clip(typeof body === 'string' ? body : JSON.stringify(body)) };
+}
+
+function secondsToMs(s: number): number {
+  return Math.max(0, Math.round(s * 1000));
+}
+
+/**
+ * How long we were asked to wait: Retry-After (seconds or an HTTP date), else the
+ * `RateLimit` header's `reset=` / `t=`, else `RateLimit-Reset` / `X-RateLimit-Reset`
+ * in seconds.
+ */
+export function retryAfterMs(headers: Headers, now: number): number | undefined {
+  const retryAfter = headers.get('retry-after')?.trim();
+  if (retryAfter) {
+    if (/^\d+(?:\.\d+)?$/.test(retryAfter)) return secondsToMs(Number(retryAfter));
+    const at = Date.parse(retryAfter);
+    if (!Number.isNaN(at)) return Math.max(0, at - now);
+  }
+  const rateLimit = headers.get('ratelimit');
+  if (rateLimit) {
+    const resets = [...rateLimit.matchAll(/(?:^|[;,\s])(?:reset|t)=(\d+)/g)].map((m) => Number(m[1]));
+    if (resets.length > 0) return secondsToMs(Math.max(...resets));
+  }
+  for (const name of ['ratelimit-reset', 'x-ratelimit-reset']) {
+    const v = headers.get(name)?.trim();
+    if (v && /^\d+$/.test(v)) return secondsToMs(Number(v));
+  }
+  return undefined;
+}
+
+/** Capacity or quota wording in a message (a 400 body or a failed machine event). */
+export function classifyMessage(message: string): 'InsufficientCapacity' | 'QuotaExceeded' | undefined {
+  if (CAPACITY_PATTERNS.some((p) => p.test(message))) return 'InsufficientCapacity';
+  if (QUOTA_PATTERNS.some((p) => p.test(message))) return 'QuotaExceeded';
+  return undefined;
+}
+
+export function fromHttpFailure(f: HttpFailure, ctx: ErrorContext): ProviderError {
+  const { code, message } = vendorError(f.body);
+  const detail = [code, message].filter((s) => s !== undefined && s !== '').join(': ');
+  const text = redact(`paperspace ${f.operation}: HTTP ${f.status}${detail ? ` ${detail}` : ''}`, ctx.secrets);
+  if (f.status === 429) return new RateLimitedError(text, retryAfterMs(f.headers, ctx.now));
+  if (f.status === 401 || f.status === 403) return new AuthError(text);
+  if (f.status === 402) return new QuotaExceededError(text);
+  if (f.status === 404) return new NotFoundError(text);
+  if (f.status >= 500 || f.status === 408) return new TransientError(text);
+  const byMessage = classifyMessage(message);
+  if (byMessage === 'InsufficientCapacity') return new InsufficientCapacityError(text);
+  if (byMessage === 'QuotaExceeded') return new QuotaExceededError(text);
+  return new InvalidRequestError(text);
+}
+
+/** A machine event that ended in `error` (the machine was accepted, then failed). */
+export function fromEventError(operation: string, error: string | null | undefined, ctx: ErrorContext): ProviderError {
+  const message = clip(error ?? 'no reason given');
+  const text = redact(`paperspace ${operation}: machine event failed: ${message}`, ctx.secrets);
+  const kind = classifyMessage(message);
+  if (kind === 'InsufficientCapacity') return new InsufficientCapacityError(text);
+  if (kind === 'QuotaExceeded') return new QuotaExceededError(text);
+  // The request was valid; whatever broke on Paperspace's side may not break again.
+  return new TransientError(text);
+}
+
+/** fetch rejected (connection refused/reset, DNS, TLS) or the body was not JSON. */
+export function fromFetchFailure(operation: string, e: unknown, ctx: ErrorContext): ProviderError {
+  const reason = e instanceof SyntaxError ? 'response was not valid JSON' : e instanceof Error ? e.message : String(e);
+  return new TransientError(redact(`paperspace ${operation}: ${clip(reason)}`, ctx.secrets), { cause: e });
+}
