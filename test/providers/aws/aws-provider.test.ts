@@ -462,7 +462,7 @@ describe('AwsProvider calls, credentials and timeouts', () => {
     const reason = new Error('shutting down');
     ctrl.abort(reason);
     expect(await pending).toBe(reason);
-    const options = fake.ec2.commandCalls(DescribeInstancesCommand)[0]!.args[1] as { abortSignal?: AbortSignal };
+    const options = (fake.ec2.commandCalls(DescribeInstancesCommand)[0]!.args as unknown[])[1] as { abortSignal?: AbortSignal };
     expect(options.abortSignal?.aborted).toBe(true);
   });
 
