@@ -9,7 +9,7 @@
  * the request's tags ride along as one environment variable so they can be read back.
  */
 import createClient, { type Client } from 'openapi-fetch';
-import { InvalidRequestError, isNotFound, isProviderError, NotFoundError } from '../errors.js';
+import { describeError, InvalidRequestError, isNotFound, isProviderError, NotFoundError } from '../errors.js';
 import type {
   CapacityType,
   Capabilities,
@@ -25,7 +25,6 @@ import type {
 } from '../types.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import { describeError } from '../errors.js';
 import { fromGraphQLErrors, fromHttpFailure, fromThrown, type ErrorContext } from './errors.js';
 import type { components as RestComponents, paths as RestPaths } from './generated/runpod.js';
 import type { components as CatalogComponents, paths as CatalogPaths } from './generated/runpod-v2.js';
