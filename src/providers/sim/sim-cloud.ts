@@ -446,17 +446,21 @@ export class SimCloud {
       status,
     };
     try {
-      try {
-        await cluster.create(Kinds.Node, node);
-      } catch (e) {
-        // A machine reusing a hostname takes over the old Node object, as a kubelet would.
-        if (!isAlreadyExists(e)) throw e;
-        await cluster.patch(Kinds.Node, node.metadata.name, undefined, { metadata: { labels: node.metadata.labels }, spec: node.spec });
-      }
-      // The API server drops status on create for kinds with a status subresource.
-      await cluster.patch(Kinds.Node, node.metadata.name, undefined, { status }, { subresource: 'status' });
+      // Nodes, unlike most kinds, keep the status they are created with: the kubelet relies on it.
+      await cluster.create(Kinds.Node, node);
     } catch (e) {
+      if (isAlreadyExists(e)) return this.takeOverNode(node, cluster, instance.id);
       this.logger?.warn('sim: node registration failed', { instanceId: instance.id, error: String(e) });
+    }
+  }
+
+  /** A machine reusing a hostname takes over the old Node object, as a kubelet would. */
+  private async takeOverNode(node: Node, cluster: ClusterPort, instanceId: string): Promise<void> {
+    try {
+      await cluster.patch(Kinds.Node, node.metadata.name, undefined, { metadata: { labels: node.metadata.labels }, spec: node.spec });
+      await cluster.patch(Kinds.Node, node.metadata.name, undefined, { status: node.status }, { subresource: 'status' });
+    } catch (e) {
+      this.logger?.warn('sim: node registration failed', { instanceId, error: String(e) });
     }
   }
 

@@ -1,5 +1,5 @@
 import { GPU_MODELS } from '../../../src/api/gpu-models.js';
-import { SIM_INSTANCE_TYPES, SIM_REGIONS, simOfferings, simOfferingKey } from '../../../src/providers/sim/catalog.js';
+import { SIM_INSTANCE_TYPES, SIM_REGIONS, simOfferings, simOfferingKey, type SimOffering } from '../../../src/providers/sim/catalog.js';
 
 describe('sim catalogue', () => {
   const offerings = simOfferings();
@@ -13,8 +13,11 @@ describe('sim catalogue', () => {
 
   it('sells spot at 35-65 % off on-demand, the discount varying by region', () => {
     const discounts = new Set<number>();
+    const key = (o: SimOffering, capacityType = o.capacityType) =>
+      simOfferingKey({ region: o.region, zone: o.zone, instanceType: o.instanceType.name, capacityType });
+    const onDemand = new Map(offerings.filter((o) => o.capacityType === 'on-demand').map((o) => [key(o), o]));
     for (const spot of offerings.filter((o) => o.capacityType === 'spot')) {
-      const od = offerings.find((o) => o.capacityType === 'on-demand' && simOfferingKey({ ...o, instanceType: o.instanceType.name }) === simOfferingKey({ ...spot, instanceType: spot.instanceType.name, capacityType: 'on-demand' }));
+      const od = onDemand.get(key(spot, 'on-demand'));
       const off = 1 - spot.pricePerHour / od!.pricePerHour;
       expect(off).toBeGreaterThanOrEqual(0.34);
       expect(off).toBeLessThanOrEqual(0.66);

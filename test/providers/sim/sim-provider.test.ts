@@ -211,6 +211,20 @@ describe('SimProvider', () => {
     expect(cloud.capacityOf(offerKey(offer))).toBe(1);
   });
 
+  it('a new machine with an old hostname takes over the Node left behind', async () => {
+    const { clock, cluster, provider, call } = world();
+    const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+    const first = await call(provider.create(launch(offer, 'k1', { bootstrap: { ...launch(offer, 'k1').bootstrap, hostname: 'gpu-0' } })));
+    await clock.advance(3000);
+    await call(provider.delete(first.id));
+    await clock.advance(1000);
+    const second = await call(provider.create(launch(offer, 'k2', { bootstrap: { ...launch(offer, 'k2').bootstrap, hostname: 'gpu-0' } })));
+    await clock.advance(3000);
+    const node = await cluster.get<Node>(Kinds.Node, 'gpu-0');
+    expect(node?.spec?.providerID).toBe(second.providerID);
+    expect(node?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+  });
+
   it('forgets terminated instances after a while, and never knew unknown ones', async () => {
     const { clock, provider, call } = world();
     const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
