@@ -51,7 +51,13 @@ function minDefined(...values: (number | undefined)[]): number | undefined {
 export class GpuRequestController implements Controller {
   readonly name = 'gpurequest';
   readonly kind = Kinds.GpuRequest;
-  readonly watches = [{ kind: Kinds.Node, map: nodeToRequestKeys }];
+  readonly watches = [
+    { kind: Kinds.Node, map: nodeToRequestKeys },
+    // A provider that becomes ready (or changes) may fit what nothing fitted before.
+    { kind: Kinds.GpuProvider, map: () => [...this.waitingForOffers] },
+  ];
+  /** Requests that found no fitting offer at their last reconcile. */
+  private readonly waitingForOffers = new Set<string>();
 
   constructor(private readonly ctx: ControllerContext) {}
 
@@ -72,7 +78,10 @@ export class GpuRequestController implements Controller {
   private async reconcileKey(key: string): Promise<ReconcileResult> {
     const [namespace, name] = key.split('/') as [string, string];
     let req = await this.ctx.cluster.get<GpuRequest>(Kinds.GpuRequest, name, namespace);
-    if (!req) return {};
+    if (!req) {
+      this.waitingForOffers.delete(key);
+      return {};
+    }
     if (req.metadata.deletionTimestamp) return finalize(this.ctx, req, (r, s) => this.writeStatus(r, s));
 
     if (!req.metadata.finalizers?.includes(FINALIZER)) {
@@ -115,6 +124,9 @@ export class GpuRequestController implements Controller {
 
     this.setProgressConditions(status, wanted, generation, launched.failure);
     const noFit = status.conditions?.find((c) => c.type === ConditionTypes.OfferSelected)?.status === 'False';
+    const key = requestKey(req);
+    if (noFit) this.waitingForOffers.add(key);
+    else this.waitingForOffers.delete(key);
     status.phase = derivePhase(status, wanted, false, false);
     status.message = noFit
       ? status.conditions?.find((c) => c.type === ConditionTypes.OfferSelected)?.message

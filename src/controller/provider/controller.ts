@@ -61,8 +61,21 @@ export class GpuProviderController implements Controller {
   async reconcile(name: string): Promise<ReconcileResult> {
     const { cluster, registry, offers, clock } = this.deps;
     const gp = await cluster.get<GpuProvider>(Kinds.GpuProvider, name);
-    if (!gp || gp.metadata.deletionTimestamp || gp.spec.enabled === false) {
+    if (!gp || gp.metadata.deletionTimestamp) {
       await this.drop(name);
+      return {};
+    }
+    if (gp.spec.enabled === false) {
+      await this.drop(name);
+      const status: GpuProviderStatus = structuredClone(gp.status ?? {});
+      const before = JSON.stringify(status);
+      status.conditions = setCondition(
+        status.conditions,
+        { type: ConditionTypes.Ready, status: 'False', reason: 'Disabled', message: 'spec.enabled is false; set it to true to use this provider' },
+        clock.now(),
+        gp.metadata.generation,
+      );
+      await this.writeStatus(gp, status, before);
       return {};
     }
     const log = this.deps.logger.child({ name, controller: this.name });
