@@ -348,7 +348,7 @@ export interface OfferSummary {
    */
   pricePerHour: string;
   /**
-   * selected (bought), runner-up (next in line) or unavailable (recently out of capacity).
+   * selected (bought), runner-up (next in line), unavailable (out of capacity just now) or rejected (see reason).
    */
   outcome: string;
   /**
