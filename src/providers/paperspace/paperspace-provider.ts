@@ -310,8 +310,8 @@ export class PaperspaceProvider implements CloudProvider {
         }),
       );
       out.push(...page.items);
-      if (!page.hasMore || !page.nextPage) return out;
-      after = page.nextPage;
+      if (!morePages(page, after)) return out;
+      after = page.nextPage!;
     }
   }
 
@@ -326,8 +326,8 @@ export class PaperspaceProvider implements CloudProvider {
         }),
       );
       out.push(...page.items);
-      if (!page.hasMore || !page.nextPage) return out;
-      after = page.nextPage;
+      if (!morePages(page, after)) return out;
+      after = page.nextPage!;
     }
   }
 
@@ -435,6 +435,14 @@ export class PaperspaceProvider implements CloudProvider {
     if (res.data === undefined) throw fromFetchFailure(operation, new SyntaxError('empty body'), this.errorContext());
     return res.data;
   }
+}
+
+/**
+ * Whether to fetch another page. A cursor that does not move would loop for ever, so it
+ * ends the listing as surely as `hasMore: false`.
+ */
+function morePages(page: { hasMore: boolean; nextPage?: string | null }, after: string | undefined): boolean {
+  return page.hasMore && !!page.nextPage && page.nextPage !== after;
 }
 
 /** Runs `fn` over `items` with at most `limit` at once, keeping order. */
