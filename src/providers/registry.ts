@@ -4,6 +4,10 @@
  * GpuProvider controller).
  */
 import { UnsupportedError } from './errors.js';
+import { createAwsProvider } from './aws/aws-provider.js';
+import { createLambdaProvider } from './lambda/lambda-provider.js';
+import { createPaperspaceProvider } from './paperspace/paperspace-provider.js';
+import { createRunPodProvider } from './runpod/runpod-provider.js';
 import { simProviderFactory } from './sim/sim-provider.js';
 import type { CloudProvider, ProviderConfig, ProviderContext, ProviderFactory, ProviderType } from './types.js';
 
@@ -52,5 +56,11 @@ export class ProviderRegistry {
 
 /** The factories that ship with the operator. Each call makes its own sim cloud. */
 export function defaultFactories(): Partial<Record<ProviderType, ProviderFactory>> {
-  return { sim: simProviderFactory() };
+  return {
+    sim: simProviderFactory(),
+    aws: createAwsProvider,
+    lambda: createLambdaProvider,
+    runpod: createRunPodProvider,
+    paperspace: createPaperspaceProvider,
+  };
 }

@@ -6,7 +6,6 @@
  */
 import { ConditionTypes, FINALIZER, Labels, Reasons } from '../../api/constants.js';
 import { setCondition } from '../../api/conditions.js';
-import { parseDuration } from '../../api/duration.js';
 import type { Condition, GpuRequest, GpuRequestStatus } from '../../api/types.js';
 import { isConflict } from '../../kube/errors.js';
 import { Kinds, type KubeObject } from '../../kube/types.js';
@@ -14,7 +13,7 @@ import { describeError } from '../../providers/errors.js';
 import type { Controller, ReconcileResult } from '../runtime/manager.js';
 import type { ControllerContext } from '../context.js';
 import { finalize } from '../termination/finalize.js';
-import { terminateNode } from '../termination/terminate-node.js';
+import { drainTimeoutMs, terminateNode } from '../termination/terminate-node.js';
 import { launch } from './launch.js';
 import { observeRegistration } from './registration.js';
 import { accrueCost, derivePhase, liveNodes, summarize } from './status.js';
@@ -111,12 +110,11 @@ export class GpuRequestController implements Controller {
 
     // Slots beyond `nodes` (scale-down) and slots marked for replacement are taken down.
     let terminating = false;
-    const drainTimeoutMs = parseDuration(req.spec.interruption?.drainTimeout ?? '') ?? ctx.options.defaultDrainTimeoutMs;
     for (const slot of status.nodes ?? []) {
       const surplus = slot.index >= wanted && slot.state !== 'Terminated';
       if (!surplus && slot.state !== 'Terminating') continue;
       const since = slot.terminatingSince ? Date.parse(slot.terminatingSince) : ctx.clock.now();
-      const progress = await terminateNode(ctx, req, slot, since + drainTimeoutMs);
+      const progress = await terminateNode(ctx, req, slot, since + drainTimeoutMs(ctx, req));
       if (!progress.done) terminating = true;
     }
     status.nodes = (status.nodes ?? []).filter((n) => n.index < wanted || n.state !== 'Terminated');

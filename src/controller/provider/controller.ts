@@ -86,7 +86,7 @@ export class GpuProviderController implements Controller {
       status.conditions = setCondition(status.conditions, { type, status: ok ? 'True' : 'False', reason, message }, now, gp.metadata.generation);
     };
     status.observedGeneration = gp.metadata.generation;
-    const refreshMs = parseDuration(gp.spec.priceRefreshInterval ?? '') ?? DEFAULT_REFRESH_MS;
+    const refreshMs = gp.spec.priceRefreshInterval ? parseDuration(gp.spec.priceRefreshInterval) : DEFAULT_REFRESH_MS;
 
     const creds = await this.readCredentials(gp);
     if ('problem' in creds) {

@@ -6,7 +6,6 @@
  */
 import { ConditionTypes, FINALIZER, Reasons } from '../../api/constants.js';
 import { setCondition } from '../../api/conditions.js';
-import { parseDuration } from '../../api/duration.js';
 import type { GpuRequest, GpuRequestStatus } from '../../api/types.js';
 import { Kinds } from '../../kube/types.js';
 import { describeError } from '../../providers/errors.js';
@@ -14,7 +13,7 @@ import type { ControllerContext } from '../context.js';
 import type { ReconcileResult } from '../runtime/manager.js';
 import { belongsToRequest } from '../lifecycle/launch-key.js';
 import { derivePhase, summarize } from '../lifecycle/status.js';
-import { terminateNode } from './terminate-node.js';
+import { drainTimeoutMs, terminateNode } from './terminate-node.js';
 
 /** Terminates machines of this request that no slot records; returns what is still going. */
 async function sweepUnrecorded(ctx: ControllerContext, req: GpuRequest, status: GpuRequestStatus): Promise<string[]> {
@@ -49,12 +48,11 @@ export async function finalize(
   const status: GpuRequestStatus = structuredClone(req.status ?? {});
   const before = JSON.stringify(status);
   const deletedAt = Date.parse(req.metadata.deletionTimestamp ?? new Date(ctx.clock.now()).toISOString());
-  const drainTimeoutMs = parseDuration(req.spec.interruption?.drainTimeout ?? '') ?? ctx.options.defaultDrainTimeoutMs;
 
   const waiting: string[] = [];
   for (const slot of status.nodes ?? []) {
     if (slot.state === 'Terminated') continue;
-    const progress = await terminateNode(ctx, req, slot, deletedAt + drainTimeoutMs);
+    const progress = await terminateNode(ctx, req, slot, deletedAt + drainTimeoutMs(ctx, req));
     if (!progress.done) waiting.push(progress.waitingFor);
   }
   waiting.push(...(await sweepUnrecorded(ctx, req, status)));

@@ -5,12 +5,19 @@
  * blocking and says whether to come back.
  */
 import { DISRUPTION_TAINT_KEY, Reasons } from '../../api/constants.js';
+import { parseDuration } from '../../api/duration.js';
 import type { GpuRequest, NodeStatus } from '../../api/types.js';
 import { Kinds, type Node } from '../../kube/types.js';
 import { cordonNode, isDrainable, podsOnNode, taintNode } from '../../kube/nodes.js';
 import { describeError, isNotFound } from '../../providers/errors.js';
 import type { ControllerContext } from '../context.js';
 import { recordEvent } from '../events.js';
+
+/** How long a drain may take before the machine is terminated anyway. */
+export function drainTimeoutMs(ctx: ControllerContext, req: GpuRequest): number {
+  const text = req.spec.interruption?.drainTimeout;
+  return text ? parseDuration(text) : ctx.options.defaultDrainTimeoutMs;
+}
 
 export type TerminateProgress = { done: true } | { done: false; waitingFor: string };
 

@@ -14,12 +14,13 @@ function ctx(): ProviderContext {
 describe('ProviderRegistry', () => {
   it('builds providers from the registered factory of their type', () => {
     const registry = new ProviderRegistry(defaultFactories());
-    expect(registry.has('sim')).toBe(true);
-    expect(registry.has('aws')).toBe(false);
+    for (const type of ['sim', 'aws', 'lambda', 'runpod', 'paperspace'] as const) expect(registry.has(type)).toBe(true);
     const p = registry.build({ name: 'sim-1', spec: { type: 'sim' } }, ctx());
     expect(p).toBeInstanceOf(SimProvider);
     expect(p.name).toBe('sim-1');
-    expect(() => registry.build({ name: 'a', spec: { type: 'aws' } }, ctx())).toThrow(UnsupportedError);
+    const simOnly = new ProviderRegistry({ sim: defaultFactories().sim });
+    expect(simOnly.has('aws')).toBe(false);
+    expect(() => simOnly.build({ name: 'a', spec: { type: 'aws' } }, ctx())).toThrow(UnsupportedError);
   });
 
   it('gives sim providers built from one registry one shared cloud', () => {
