@@ -1,0 +1,124 @@
+import { Writable } from 'node:stream';
+import { ConditionTypes, Reasons } from '../../src/api/constants.js';
+import type { GpuProvider } from '../../src/api/types.js';
+import { applyDefaults } from '../../src/api/validate.js';
+import { MemoryCluster } from '../../src/kube/memory-cluster.js';
+import { Kinds, type KubeObject, type Secret } from '../../src/kube/types.js';
+import { Operator } from '../../src/operator.js';
+import { createLambdaProvider } from '../../src/providers/lambda/lambda-provider.js';
+import { SimCloud } from '../../src/providers/sim/sim-cloud.js';
+import { simProviderFactory } from '../../src/providers/sim/sim-provider.js';
+import { FakeClock } from '../../src/util/clock.js';
+import { createLogger } from '../../src/util/logger.js';
+import { drive } from '../support/operator-fixture.js';
+import { startScriptedServer, type ScriptedServer } from '../support/scripted-server.js';
+
+const API_KEY = 'secret_lambda_key_4f1b2c3d9e';
+
+function gpuProvider(name: string, spec: GpuProvider['spec']): KubeObject {
+  return applyDefaults({ apiVersion: 'gpu-provisioner.dev/v1alpha1', kind: 'GpuProvider', metadata: { name }, spec } as KubeObject);
+}
+
+function secret(name: string, data: Record<string, string>): Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: 'gpu-provisioner' },
+    data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  };
+}
+
+describe('GpuProvider controller', () => {
+  let lambda: ScriptedServer;
+  let logs: string[];
+  let f: { clock: FakeClock; cluster: MemoryCluster; cloud: SimCloud; operator: Operator };
+
+  beforeAll(async () => {
+    lambda = await startScriptedServer({
+      'GET /api/v1/ssh-keys': (req) =>
+        req.headers.authorization === `Bearer ${API_KEY}`
+          ? { status: 200, body: { data: [] } }
+          : { status: 401, body: { error: { code: 'global/invalid-api-key', message: `API key was invalid, expired, or deleted: ${req.headers.authorization}` } } },
+      'GET /api/v1/instance-types': { status: 200, body: { data: {} } },
+    });
+  });
+  afterAll(() => lambda.stop());
+
+  beforeEach(() => {
+    const clock = new FakeClock();
+    const cluster = new MemoryCluster({ clock });
+    const cloud = new SimCloud({ clock });
+    logs = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        logs.push(chunk.toString());
+        cb();
+      },
+    });
+    const operator = new Operator({
+      cluster,
+      clock,
+      logger: createLogger({ stream, format: 'json', level: 'debug' }),
+      namespace: 'gpu-provisioner',
+      factories: {
+        sim: simProviderFactory(cloud),
+        lambda: (config, ctx) => createLambdaProvider(config, { ...ctx, baseUrl: lambda.baseUrl }),
+      },
+    });
+    f = { clock, cluster, cloud, operator };
+  });
+
+  const reconcile = (name: string) => drive(f.clock, f.operator.providerController.reconcile(name));
+  const conditions = async (name: string) => (await f.cluster.get<GpuProvider>(Kinds.GpuProvider, name))?.status?.conditions ?? [];
+  const cond = async (name: string, type: string) => (await conditions(name)).find((c) => c.type === type);
+
+  test('a working sim account is Ready, counts its offers and joins the registry', async () => {
+    await f.cluster.create(Kinds.GpuProvider, gpuProvider('sim', { type: 'sim' }));
+    await reconcile('sim');
+    const gp = await f.cluster.get<GpuProvider>(Kinds.GpuProvider, 'sim');
+    expect(await cond('sim', ConditionTypes.Ready)).toMatchObject({ status: 'True' });
+    expect(await cond('sim', ConditionTypes.CredentialsValid)).toMatchObject({ status: 'True' });
+    expect(gp?.status?.offers).toBeGreaterThan(10);
+    expect(gp?.status?.pricesRefreshedAt).toBeDefined();
+    expect(f.operator.registry.get('sim')).toBeDefined();
+  });
+
+  test('a missing Secret is a condition that names it, and the provider stays out of the registry', async () => {
+    await f.cluster.create(Kinds.GpuProvider, gpuProvider('lambda', { type: 'lambda', credentialsSecretRef: { name: 'lambda-creds', namespace: 'gpu-provisioner' }, lambda: { sshKeyName: 'ops' } }));
+    await reconcile('lambda');
+    expect(await cond('lambda', ConditionTypes.CredentialsValid)).toMatchObject({ status: 'False', reason: Reasons.CredentialsMissing });
+    expect((await cond('lambda', ConditionTypes.Ready))?.message).toMatch(/gpu-provisioner\/lambda-creds not found/);
+    expect(f.operator.registry.get('lambda')).toBeUndefined();
+  });
+
+  test('refused credentials say what to fix and never show the key anywhere', async () => {
+    await f.cluster.create(Kinds.Secret, secret('lambda-creds', { apiKey: `${API_KEY}-wrong` }));
+    await f.cluster.create(Kinds.GpuProvider, gpuProvider('lambda', { type: 'lambda', credentialsSecretRef: { name: 'lambda-creds', namespace: 'gpu-provisioner' }, lambda: { sshKeyName: 'ops' } }));
+    const result = await reconcile('lambda');
+    expect(result.requeueAfterMs).toBeGreaterThan(0);
+    const valid = await cond('lambda', ConditionTypes.CredentialsValid);
+    expect(valid).toMatchObject({ status: 'False', reason: Reasons.CredentialsInvalid });
+    expect(valid?.message).toMatch(/update the Secret gpu-provisioner\/lambda-creds/);
+    expect(f.operator.registry.get('lambda')).toBeUndefined();
+
+    const everything = JSON.stringify(await f.cluster.get(Kinds.GpuProvider, 'lambda')) + JSON.stringify(f.cluster.events()) + logs.join('');
+    expect(everything).not.toContain(API_KEY);
+    expect(logs.join('')).toMatch(/credential check failed/);
+
+    // Fixing the Secret is picked up: the Secret watch maps it back to this GpuProvider.
+    await f.cluster.replace(Kinds.Secret, { ...(await f.cluster.get<Secret>(Kinds.Secret, 'lambda-creds', 'gpu-provisioner'))!, data: secret('x', { apiKey: API_KEY }).data });
+    await reconcile('lambda');
+    expect(await cond('lambda', ConditionTypes.CredentialsValid)).toMatchObject({ status: 'True' });
+    expect(f.operator.registry.get('lambda')).toBeDefined();
+    expect(JSON.stringify(await f.cluster.get(Kinds.GpuProvider, 'lambda')) + logs.join('')).not.toContain(API_KEY);
+  });
+
+  test('a disabled provider leaves the registry and says so', async () => {
+    await f.cluster.create(Kinds.GpuProvider, gpuProvider('sim', { type: 'sim' }));
+    await reconcile('sim');
+    await f.cluster.patch(Kinds.GpuProvider, 'sim', undefined, { spec: { enabled: false } });
+    await reconcile('sim');
+    expect(f.operator.registry.get('sim')).toBeUndefined();
+    expect(await cond('sim', ConditionTypes.Ready)).toMatchObject({ status: 'False', reason: 'Disabled' });
+  });
+});
