@@ -3,6 +3,12 @@
 import process from 'node:process';
 import { register } from 'tsx/esm/api';
 
+// `gpu-provisioner offers | head` closes the pipe early; that is the reader being done, not a failure.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 register();
 const { main } = await import('../src/cli/main.ts');
 try {

@@ -4,8 +4,10 @@
  * left after the filters, cheapest first. One provider failing costs a warning line,
  * not the listing.
  */
+import { GPU_MODEL_NAMES, isGpuModel } from '../api/gpu-models.js';
 import { MemoryCluster } from '../kube/memory-cluster.js';
 import type { ClusterPort } from '../kube/types.js';
+import { normaliseGpuModel } from '../pricing/selection.js';
 import { resolveLimits } from '../providers/decorators/default-limits.js';
 import { withLimits, type LimitedProvider } from '../providers/decorators/with-limits.js';
 import { describeError } from '../providers/errors.js';
@@ -146,6 +148,9 @@ export async function runOffers(opts: OffersOptions, deps: OffersDeps): Promise<
   }
   if (shown.length === 0) {
     deps.err(`no offers match${opts.all ? '' : ' (offers without capacity are hidden; --all shows them)'}`);
+    if (opts.gpu !== undefined && !isGpuModel(normaliseGpuModel(opts.gpu))) {
+      deps.err(`${opts.gpu} is not a GPU model this operator knows; try one of ${GPU_MODEL_NAMES.join(', ')}`);
+    }
   } else if (shown.length < matching.length) {
     deps.err(`showing the ${shown.length} cheapest of ${matching.length} offers`);
   }

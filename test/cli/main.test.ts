@@ -240,3 +240,17 @@ describe('gpu-provisioner offers', () => {
     expect(h.out.join('\n')).toContain('offers    list the GPU offers');
   });
 });
+
+describe('hints', () => {
+  it('lists the known GPU models when --gpu names none of them', async () => {
+    const h = harness();
+    expect(await run(['offers', '--provider', 'sim', '--gpu', 'H1000'], h.deps)).toBe(0);
+    expect(h.err[1]).toMatch(/^H1000 is not a GPU model this operator knows; try one of .*\bH100\b.*\bA100-80GB\b/);
+  });
+
+  it('gives no model hint for a known model that simply has no offers', async () => {
+    const h = harness();
+    await run(['offers', '--provider', 'sim', '--gpu', 'h100', '--max-price', '0.01'], h.deps);
+    expect(h.err).toHaveLength(1);
+  });
+});
