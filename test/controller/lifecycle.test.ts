@@ -228,6 +228,23 @@ describe('GpuRequest lifecycle on the sim cloud', () => {
     expect(await ownInstances(f)).toHaveLength(1);
   });
 
+  test('lifetime.maxDuration terminates every machine and buys no more', async () => {
+    const f = await setup();
+    const req = await apply(f, gpuRequest({ lifetime: { maxDuration: '1h' } }));
+    const ready = await reconcileUntil(f, req, phaseIs('Ready'));
+    expect(await reconcile(f, req)).toBeLessThanOrEqual(3_600_000);
+
+    await f.clock.advance(3_600_000);
+    const failed = await reconcileUntil(f, req, phaseIs('Failed'));
+    expect(condition(failed, ConditionTypes.BudgetExceeded)).toMatchObject({ status: 'True', reason: Reasons.MaxDurationReached });
+    expect(failed?.status?.message).toMatch(/maxDuration 1h reached/);
+    expect(await ownInstances(f)).toHaveLength(0);
+    expect(await f.cluster.get(Kinds.Node, ready!.status!.nodes![0]!.nodeName!)).toBeUndefined();
+    await reconcile(f, req);
+    expect(f.cloud.calls.filter((c) => c.method === 'create')).toHaveLength(1);
+    expect(f.cluster.events({ reason: Reasons.MaxDurationReached })).toHaveLength(1);
+  });
+
   test('the finalizer is on before any machine is bought', async () => {
     const f = await setup();
     const req = await apply(f, gpuRequest());

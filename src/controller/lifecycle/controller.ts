@@ -6,12 +6,14 @@
  */
 import { ConditionTypes, FINALIZER, Labels, Reasons } from '../../api/constants.js';
 import { setCondition } from '../../api/conditions.js';
+import { parseDuration } from '../../api/duration.js';
 import type { Condition, GpuRequest, GpuRequestStatus } from '../../api/types.js';
 import { isConflict } from '../../kube/errors.js';
 import { Kinds, type KubeObject } from '../../kube/types.js';
 import { describeError } from '../../providers/errors.js';
 import type { Controller, ReconcileResult } from '../runtime/manager.js';
 import type { ControllerContext } from '../context.js';
+import { recordEvent } from '../events.js';
 import { finalize } from '../termination/finalize.js';
 import { drainTimeoutMs, terminateNode } from '../termination/terminate-node.js';
 import { launch } from './launch.js';
@@ -40,6 +42,13 @@ export function statusPatch(prev: GpuRequestStatus | undefined, next: GpuRequest
   for (const key of Object.keys(prev ?? {})) if (!(key in next) || next[key as keyof GpuRequestStatus] === undefined) patch[key] = null;
   for (const [key, value] of Object.entries(next)) if (value !== undefined) patch[key] = value;
   return patch;
+}
+
+/** When the request's lifetime.maxDuration runs out (epoch ms), if it has one. */
+function lifetimeEnd(req: GpuRequest): number | undefined {
+  const max = req.spec.lifetime?.maxDuration;
+  const created = req.metadata.creationTimestamp;
+  return max && created ? Date.parse(created) + parseDuration(max) : undefined;
 }
 
 function minDefined(...values: (number | undefined)[]): number | undefined {
@@ -103,10 +112,22 @@ export class GpuRequestController implements Controller {
     const wanted = req.spec.nodes ?? 1;
     const generation = req.metadata.generation;
 
-    const launched = await launch(ctx, req, status, async (s) => {
-      req = await this.writeStatus(req, s);
-    });
+    // lifetime.maxDuration is a budget guard: once reached, every machine goes and none is bought.
+    const expiresAt = lifetimeEnd(req);
+    const expired = expiresAt !== undefined && ctx.clock.now() >= expiresAt;
+    const launched = expired
+      ? {}
+      : await launch(ctx, req, status, async (s) => {
+          req = await this.writeStatus(req, s);
+        });
     const registration = await observeRegistration(ctx, req, status);
+    if (expired) {
+      for (const slot of status.nodes ?? []) {
+        if (slot.state === 'Terminated' || slot.state === 'Terminating') continue;
+        slot.state = 'Terminating';
+        slot.terminatingSince = new Date(ctx.clock.now()).toISOString();
+      }
+    }
 
     // Slots beyond `nodes` (scale-down) and slots marked for replacement are taken down.
     let terminating = false;
@@ -118,7 +139,7 @@ export class GpuRequestController implements Controller {
       if (!progress.done) terminating = true;
     }
     status.nodes = (status.nodes ?? []).filter((n) => n.index < wanted || n.state !== 'Terminated');
-    const relaunch = (status.nodes ?? []).some((n) => n.state === 'Terminated');
+    const relaunch = !expired && (status.nodes ?? []).some((n) => n.state === 'Terminated');
 
     this.setProgressConditions(status, wanted, generation, launched.failure);
     const noFit = status.conditions?.find((c) => c.type === ConditionTypes.OfferSelected)?.status === 'False';
@@ -129,6 +150,20 @@ export class GpuRequestController implements Controller {
     status.message = noFit
       ? status.conditions?.find((c) => c.type === ConditionTypes.OfferSelected)?.message
       : undefined;
+    if (expired) {
+      const message = `lifetime.maxDuration ${req.spec.lifetime?.maxDuration} reached: machines terminated; delete this GpuRequest or raise maxDuration`;
+      if (!status.conditions?.some((c) => c.type === ConditionTypes.BudgetExceeded && c.status === 'True')) {
+        await recordEvent(ctx, req, 'Warning', Reasons.MaxDurationReached, message);
+      }
+      status.conditions = setCondition(
+        status.conditions,
+        { type: ConditionTypes.BudgetExceeded, status: 'True', reason: Reasons.MaxDurationReached, message },
+        ctx.clock.now(),
+        generation,
+      );
+      status.phase = liveNodes(status).length ? 'Terminating' : 'Failed';
+      status.message = message;
+    }
     Object.assign(status, summarize(status));
     status.observedGeneration = generation;
 
@@ -143,6 +178,7 @@ export class GpuRequestController implements Controller {
         launched.requeueAfterMs,
         relaunch ? 0 : undefined,
         busy ? ctx.options.pollMs : undefined,
+        expiresAt !== undefined && !expired ? Math.max(0, expiresAt - now) : undefined,
         SETTLED_REQUEUE_MS,
       ),
     };
