@@ -1,0 +1,23 @@
+#!/bin/bash
+# Makes sure the tools some tests shell out to are present: shellcheck (lints the
+# generated Talos boot script) and zstd (decodes the inline config). Installs them with
+# apt-get when missing and running as root (CI); elsewhere it says what is missing, and
+# those tests skip with a message saying so.
+set -euo pipefail
+
+missing=()
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+command -v zstd >/dev/null 2>&1 || missing+=(zstd)
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "ensure-test-tools: missing ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root" >&2
+  exit 1
+fi
