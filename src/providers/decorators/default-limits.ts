@@ -1,7 +1,7 @@
 import type { GpuProviderSpec } from '../../api/types.js';
 import type { ProviderType } from '../types.js';
 
-/** How hard the operator may call one cloud account. See docs/provider-apis/limits.md. */
+/** How hard the operator may call one cloud account. See PROVIDER_APIS.md (Rate limits). */
 export interface ProviderLimits {
   /** Sustained request rate; unset means no rate limit. */
   requestsPerSecond?: number;
