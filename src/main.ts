@@ -2,6 +2,7 @@
  * `npm start`: the operator against the cluster in KUBECONFIG or the in-cluster config.
  * Wiring only; configuration comes from the environment (the Helm chart sets it).
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseDuration } from './api/duration.js';
 import { onShutdownSignals } from './controller/runtime/shutdown.js';
@@ -9,6 +10,8 @@ import { ClientNodeCluster } from './kube/client-node-cluster.js';
 import { startHealthServer } from './metrics/server.js';
 import { Operator } from './operator.js';
 import { defaultFactories } from './providers/registry.js';
+import type { TalosDefaults } from './talos/bootstrap-builder.js';
+import { ConfigStore, createConfigServer } from './talos/config-endpoint.js';
 import { RealClock } from './util/clock.js';
 import { createLogger } from './util/logger.js';
 
@@ -18,6 +21,21 @@ async function main(): Promise<void> {
   const clock = new RealClock();
   const namespace = env.POD_NAMESPACE ?? 'gpu-provisioner';
   const cluster = ClientNodeCluster.fromDefault({ logger, clock });
+
+  // Machines that boot Talos by kexec (Lambda, Paperspace) fetch a config too large for
+  // the kernel command line from here, once, with a per-instance token.
+  const configStore = env.CONFIG_ENDPOINT_URL
+    ? new ConfigStore({ clock, logger: logger.child({ component: 'config-endpoint' }), baseUrl: env.CONFIG_ENDPOINT_URL })
+    : undefined;
+  const configServer = configStore
+    ? createConfigServer(
+        configStore,
+        env.CONFIG_TLS_CERT && env.CONFIG_TLS_KEY
+          ? { cert: readFileSync(env.CONFIG_TLS_CERT), key: readFileSync(env.CONFIG_TLS_KEY) }
+          : undefined,
+      ).listen(Number(env.CONFIG_PORT ?? 8443))
+    : undefined;
+
   const operator = new Operator({
     cluster,
     clock,
@@ -29,6 +47,13 @@ async function main(): Promise<void> {
       clusterName: env.CLUSTER_NAME ?? 'default',
       ...(env.JOIN_TIMEOUT ? { joinTimeoutMs: parseDuration(env.JOIN_TIMEOUT) } : {}),
     },
+    configStore,
+    talos: {
+      version: env.TALOS_VERSION,
+      schematicId: env.TALOS_SCHEMATIC_ID,
+      // {"<schematic>/<version>": {"kernel": "<sha256>", "initramfs": "<sha256>"}}
+      checksums: env.TALOS_CHECKSUMS ? (JSON.parse(env.TALOS_CHECKSUMS) as TalosDefaults['checksums']) : undefined,
+    },
     onLostLeadership: () => process.exit(1),
   });
   const health = await startHealthServer({ port: Number(env.METRICS_PORT ?? 8080), ready: () => true });
@@ -36,6 +61,7 @@ async function main(): Promise<void> {
     logger.info('shutting down: finishing in-flight work and releasing the lease');
     await operator.stop();
     await health.close();
+    configServer?.close();
   });
   operator.start();
   logger.info('gpu-provisioner started', { namespace, cluster: env.CLUSTER_NAME ?? 'default' });

@@ -15,6 +15,8 @@ import type { Decorator } from './providers/decorators/decorator.js';
 import type { ProviderFactory, ProviderType } from './providers/types.js';
 import type { Clock } from './util/clock.js';
 import type { Logger } from './util/logger.js';
+import { createTalosBootstrap, type TalosDefaults } from './talos/bootstrap-builder.js';
+import type { ConfigStore } from './talos/config-endpoint.js';
 
 export interface OperatorOptions {
   cluster: ClusterPort;
@@ -29,18 +31,16 @@ export interface OperatorOptions {
   offersTtlMs?: number;
   resyncPeriodMs?: number;
   decorators?: Decorator[];
+  /** Builds each machine's boot payload; defaults to the Talos builder. */
   bootstrap?: BootstrapBuilder;
+  /** Talos defaults (version, schematic, artifact checksums) for the default builder. */
+  talos?: Omit<TalosDefaults, 'secretNamespace'>;
+  /** Serves machine configs too large for the kernel command line (Lambda, Paperspace). */
+  configStore?: ConfigStore;
   onReconcile?: (e: ReconcileEvent) => void;
   /** Called when leadership is lost (not released): the process should exit and restart. */
   onLostLeadership?: () => void;
 }
-
-/** Until Talos rendering lands, a machine only carries the labels and taints that bind it. */
-const labelsOnlyBootstrap: BootstrapBuilder = async ({ request, hostname, nodeLabels }) => ({
-  hostname,
-  nodeLabels,
-  nodeTaints: request.spec.talos?.nodeTaints ?? [],
-});
 
 export class Operator {
   readonly registry: ProviderRegistry;
@@ -72,7 +72,15 @@ export class Operator {
       providers: this.registry,
       offers: this.offers,
       unavailable: this.unavailable,
-      bootstrap: opts.bootstrap ?? labelsOnlyBootstrap,
+      bootstrap:
+        opts.bootstrap ??
+        createTalosBootstrap({
+          cluster,
+          clock,
+          logger: logger.child({ component: 'talos' }),
+          configStore: opts.configStore,
+          defaults: { secretNamespace: opts.namespace, ...opts.talos },
+        }),
       clock,
       logger: logger.child({ controller: 'gpurequest' }),
       options,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ConditionTypes, FINALIZER, Labels, Reasons } from '../../src/api/constants.js';
 import type { GpuRequest } from '../../src/api/types.js';
 import { MemoryCluster } from '../../src/kube/memory-cluster.js';
@@ -243,6 +244,29 @@ describe('GpuRequest lifecycle on the sim cloud', () => {
     await reconcile(f, req);
     expect(f.cloud.calls.filter((c) => c.method === 'create')).toHaveLength(1);
     expect(f.cluster.events({ reason: Reasons.MaxDurationReached })).toHaveLength(1);
+  });
+
+  test('a Talos template is rendered for every launch; a broken one launches nothing and says which Secret', async () => {
+    const f = await setup();
+    const template = readFileSync(new URL('../talos/fixtures/worker.yaml', import.meta.url), 'utf8');
+    const secret = (name: string, worker: string) =>
+      f.cluster.create(Kinds.Secret, { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'ml' }, stringData: { 'worker.yaml': worker } } as KubeObject);
+    await secret('talos-good', template);
+    await secret('talos-broken', template.replace('type: worker', 'type: [worker]'));
+
+    const good = await apply(f, gpuRequest({ talos: { configSecretRef: { name: 'talos-good' } } }));
+    expect((await reconcileUntil(f, good, phaseIs('Ready')))?.status?.nodes).toHaveLength(1);
+
+    const broken = await apply(f, gpuRequest({ talos: { configSecretRef: { name: 'talos-broken' } } }));
+    await reconcile(f, broken);
+    const after = await get(f, broken);
+    const launched = condition(after, ConditionTypes.Launched);
+    expect(launched).toMatchObject({ status: 'False', reason: Reasons.LaunchFailed });
+    expect(launched?.message).toMatch(/talos-broken/);
+    expect(launched?.message).not.toMatch(/FAKEMACHINETOKEN/);
+    expect(f.cluster.events({ reason: Reasons.InvalidSpec })).toHaveLength(1);
+    expect(f.cloud.calls.filter((c) => c.method === 'create')).toHaveLength(1);
+    expect(f.operator.unavailable.keys()).toHaveLength(0);
   });
 
   test('the finalizer is on before any machine is bought', async () => {

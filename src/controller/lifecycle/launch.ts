@@ -16,7 +16,7 @@ import {
   isRateLimited,
   isRetryable,
 } from '../../providers/errors.js';
-import { offerKey, type CloudProvider, type Instance, type Offer } from '../../providers/types.js';
+import { offerKey, type Bootstrap, type CloudProvider, type Instance, type Offer } from '../../providers/types.js';
 import { selectOffers } from '../../pricing/selection.js';
 import type { ControllerContext } from '../context.js';
 import { recordEvent } from '../events.js';
@@ -187,13 +187,22 @@ export async function launch(
   const uid = req.metadata.uid ?? '';
   for (const slot of empty) {
     let launched = false;
+    const bootstrapFailures = new Set<string>();
     for (const offer of selection.candidates) {
       if (ctx.unavailable.isUnavailable(offerKey(offer))) continue;
       const provider = ctx.providers.get(offer.provider);
       if (!provider) continue;
       const labels = nodeLabelsFor(req, slot.index, slot.launchKey, ctx.options.clusterName);
+      let bootstrap: Bootstrap;
       try {
-        const bootstrap = await ctx.bootstrap({ request: req, offer, hostname: slot.launchKey, nodeLabels: labels });
+        bootstrap = await ctx.bootstrap({ request: req, offer, hostname: slot.launchKey, nodeLabels: labels });
+      } catch (e) {
+        // The machine config, not the offer, is at fault: keep the offer for other requests,
+        // say what to fix, and try an offer of another provider.
+        bootstrapFailures.add(`${offer.provider}: ${describeError(e)}`);
+        continue;
+      }
+      try {
         const inst = await provider.create({
           idempotencyKey: slot.launchKey,
           name: slot.launchKey,
@@ -227,7 +236,10 @@ export async function launch(
       }
     }
     if (!launched) {
-      const message = `every fitting offer failed to launch node ${slot.index}; retrying once they are available again`;
+      const message = bootstrapFailures.size
+        ? `cannot build the machine config for node ${slot.index}: ${[...bootstrapFailures].join('; ')}`
+        : `every fitting offer failed to launch node ${slot.index}; retrying once they are available again`;
+      if (bootstrapFailures.size) await recordEvent(ctx, req, 'Warning', Reasons.InvalidSpec, message);
       // Closed without a machine: the next round uses the next attempt, never reusing a key.
       slot.state = 'Terminated';
       return { requeueAfterMs: Math.min(ctx.options.unavailableTtlMs, ctx.options.noFitRequeueMs), failure: message };
