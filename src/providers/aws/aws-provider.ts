@@ -6,7 +6,9 @@
  * timeout: retries and rate limits belong to the decorators around providers.
  */
 import {
+  CreateTagsCommand,
   DescribeAvailabilityZonesCommand,
+  DescribeImagesCommand,
   DescribeInstanceTypeOfferingsCommand,
   DescribeInstanceTypesCommand,
   DescribeInstancesCommand,
@@ -22,6 +24,7 @@ import {
   type _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { GpuProviderSpec } from '../../api/types.js';
 import { Labels } from '../../api/constants.js';
 import type { Clock } from '../../util/clock.js';
@@ -31,17 +34,21 @@ import type {
   Capabilities,
   CloudProvider,
   Instance,
+  InterruptionKind,
+  InterruptionNotice,
   LaunchRequest,
   Offer,
   ProviderContext,
   ProviderFactory,
   ProviderType,
 } from '../types.js';
-import { toProviderError } from './errors.js';
 import { GPU_INSTANCE_FAMILIES } from './gpu-names.js';
-import { launchTags, runInstancesInput, toInstance } from './launch.js';
+import { type InstanceRef, InterruptionQueue, queueRegion } from './interruption-queue.js';
+import { TERMINATED_BY_TAG, launchTags, runInstancesInput, toInstance } from './launch.js';
 import { type GpuInstanceType, buildOffers, gpuInstanceTypes, latestSpotPrices, zonesByType } from './offers.js';
 import { PRICING_REGION, onDemandPriceFilters, onDemandPriceFrom } from './on-demand-price.js';
+import { callSdk } from './sdk-call.js';
+import { newestImage, talosImagesInput, talosVersion } from './talos-ami.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -60,10 +67,27 @@ export interface AwsProviderOptions {
   launchGraceMs?: number;
   /** Parallel GetProducts calls while filling the on-demand price cache (default 4). */
   pricingConcurrency?: number;
+  /** How long a Talos AMI found by DescribeImages is kept per region (default 6h). */
+  amiTtlMs?: number;
+  /** Long-poll wait of the interruption queue in seconds (default and maximum 20). */
+  interruptionWaitSeconds?: number;
   /** Builds the EC2 client for a region; defaults to a real client. */
   ec2Client?: (region: string) => EC2Client;
   pricingClient?: PricingClient;
+  /** Builds the SQS client for the interruption queue's region; defaults to a real client. */
+  sqsClient?: (region: string) => SQSClient;
 }
+
+/**
+ * EC2 keeps terminated instances visible for about an hour; what state polling has
+ * reported or the adapter has deleted is remembered a little longer than that.
+ */
+const STATE_MEMORY_MS = 2 * HOUR;
+/** An instance that turned out not to be this cluster's is not asked about again for this long. */
+const OWNERSHIP_MEMORY_MS = 6 * HOUR;
+const STOPPED_STATES = ['stopping', 'stopped', 'shutting-down', 'terminated'];
+/** StateReason codes EC2 gives an instance it takes back from the spot market. */
+const SPOT_REASONS = new Set(['Server.SpotInstanceTermination', 'Server.SpotInstanceShutdown']);
 
 interface Cached<T> {
   value: T;
@@ -100,7 +124,10 @@ export class AwsProvider implements CloudProvider {
   private readonly catalogueTtlMs: number;
   private readonly launchGraceMs: number;
   private readonly pricingConcurrency: number;
+  private readonly amiTtlMs: number;
+  private readonly interruptionWaitSeconds: number | undefined;
   private readonly makeEc2Client: ((region: string) => EC2Client) | undefined;
+  private readonly makeSqsClient: ((region: string) => SQSClient) | undefined;
 
   private readonly ec2Clients = new Map<string, EC2Client>();
   private pricing: PricingClient | undefined;
@@ -111,6 +138,16 @@ export class AwsProvider implements CloudProvider {
   private readonly regionOf = new Map<string, string>();
   /** Instances this process launched recently, for EC2's read-after-create lag. */
   private readonly launched = new Map<string, Cached<Instance>>();
+  private readonly amiCache = new Map<string, Cached<string>>();
+  /** instance id -> region, for instances seen carrying this cluster's tag. */
+  private readonly owned = new Map<string, Cached<string>>();
+  /** Instances found not to carry this cluster's tag. */
+  private readonly foreign = new Map<string, number>();
+  /** Instances this adapter terminated; their end is not an interruption. */
+  private readonly deletedHere = new Map<string, number>();
+  /** `<instance>/<kind>` already reported by state polling. */
+  private readonly reported = new Map<string, number>();
+  private queue: InterruptionQueue | undefined;
 
   constructor(
     readonly name: string,
@@ -136,7 +173,10 @@ export class AwsProvider implements CloudProvider {
     this.catalogueTtlMs = options.catalogueTtlMs ?? HOUR;
     this.launchGraceMs = options.launchGraceMs ?? 2 * MINUTE;
     this.pricingConcurrency = Math.max(1, options.pricingConcurrency ?? 4);
+    this.amiTtlMs = options.amiTtlMs ?? 6 * HOUR;
+    this.interruptionWaitSeconds = options.interruptionWaitSeconds;
     this.makeEc2Client = options.ec2Client;
+    this.makeSqsClient = options.sqsClient;
     this.pricing = options.pricingClient;
   }
 
@@ -162,10 +202,7 @@ export class AwsProvider implements CloudProvider {
     if (!this.regions.includes(region)) {
       throw new InvalidRequestError(`region ${region} is not in spec.regions of GpuProvider ${this.name}`);
     }
-    const imageId = this.spec.aws?.amis?.[region];
-    if (!imageId) {
-      throw new InvalidRequestError(`no AMI for region ${region}: set spec.aws.amis.${region} to a Talos AMI id`);
-    }
+    const imageId = await this.imageFor(region, signal);
     const subnetId = await this.subnetFor(region, req.offer.zone, signal);
     const input = runInstancesInput(req, {
       imageId,
@@ -187,6 +224,7 @@ export class AwsProvider implements CloudProvider {
       now: this.clock.now(),
     });
     this.regionOf.set(instance.id, region);
+    this.owned.set(instance.id, { value: region, at: this.clock.now() });
     this.forgetOldLaunches();
     this.launched.set(instance.id, { value: instance, at: this.clock.now() });
     this.logger.info('launched instance', {
@@ -203,6 +241,7 @@ export class AwsProvider implements CloudProvider {
       const found = await this.describeOne(region, id, signal);
       if (found) {
         this.regionOf.set(id, region);
+        this.noteOwnership(found, region);
         if (found.state === 'terminated') {
           this.launched.delete(id);
           throw new NotFoundError(`instance ${id} is terminated`);
@@ -232,7 +271,9 @@ export class AwsProvider implements CloudProvider {
         );
         return raws.map((raw) => {
           this.regionOf.set(raw.InstanceId, region);
-          return toInstance(raw, { provider: this.name, region, now: this.clock.now() });
+          const instance = toInstance(raw, { provider: this.name, region, now: this.clock.now() });
+          this.noteOwnership(instance, region);
+          return instance;
         });
       }),
     );
@@ -240,8 +281,10 @@ export class AwsProvider implements CloudProvider {
   }
 
   async delete(id: string, signal?: AbortSignal): Promise<void> {
+    this.deletedHere.set(id, this.clock.now());
     for (const region of this.regionsFor(id)) {
       try {
+        await this.markTerminatedHere(region, id, signal);
         await this.call('TerminateInstances', signal, (s) =>
           this.ec2(region).send(new TerminateInstancesCommand({ InstanceIds: [id] }), { abortSignal: s }),
         );
@@ -261,6 +304,169 @@ export class AwsProvider implements CloudProvider {
     await this.call('DescribeAvailabilityZones', signal, (s) =>
       this.ec2(region).send(new DescribeAvailabilityZonesCommand({ AllAvailabilityZones: false }), { abortSignal: s }),
     );
+  }
+
+  /**
+   * With spec.aws.interruptionQueueUrl: one long poll of the EventBridge queue (up to
+   * 20 s). Without it: the state of this cluster's instances, reporting those that
+   * stopped or went away without this adapter deleting them. Each notice once.
+   */
+  async pollInterruptions(signal?: AbortSignal): Promise<InterruptionNotice[]> {
+    const queue = this.interruptionQueue();
+    return queue ? queue.poll(signal) : this.pollInstanceStates(signal);
+  }
+
+  private interruptionQueue(): InterruptionQueue | undefined {
+    const queueUrl = this.spec.aws?.interruptionQueueUrl;
+    if (!queueUrl) return undefined;
+    if (!this.queue) {
+      const region = queueRegion(queueUrl) ?? this.requireRegions()[0]!;
+      this.queue = new InterruptionQueue({
+        provider: this.name,
+        queueUrl,
+        client:
+          this.makeSqsClient?.(region) ??
+          new SQSClient({
+            region,
+            maxAttempts: 1,
+            ...(this.credentials ? { credentials: this.credentials } : {}),
+            ...(this.endpoint ? { endpoint: this.endpoint } : {}),
+          }),
+        clock: this.clock,
+        logger: this.logger,
+        secrets: this.secrets,
+        ownedAmong: (refs, s) => this.ownedAmong(refs, s),
+        ...(this.interruptionWaitSeconds !== undefined ? { waitTimeSeconds: this.interruptionWaitSeconds } : {}),
+      });
+    }
+    return this.queue;
+  }
+
+  private async pollInstanceStates(signal?: AbortSignal): Promise<InterruptionNotice[]> {
+    const now = this.clock.now();
+    forgetOlderThan(this.reported, now - STATE_MEMORY_MS);
+    forgetOlderThan(this.deletedHere, now - STATE_MEMORY_MS);
+    const regions = this.requireRegions();
+    const results = await Promise.allSettled(
+      regions.map((region) =>
+        this.describeInstances(
+          region,
+          {
+            Filters: [
+              { Name: `tag:${Labels.cluster}`, Values: [this.clusterName] },
+              { Name: 'instance-state-name', Values: STOPPED_STATES },
+            ],
+          },
+          signal,
+        ),
+      ),
+    );
+    const notices: InterruptionNotice[] = [];
+    const failures: unknown[] = [];
+    results.forEach((res, i) => {
+      if (res.status === 'rejected') {
+        failures.push(res.reason);
+        this.logger.warn('polling instance states failed in one region', { region: regions[i], error: errorText(res.reason) });
+        return;
+      }
+      for (const raw of res.value) {
+        const id = raw.InstanceId;
+        if (this.deletedHere.has(id) || fromTags(raw.Tags, TERMINATED_BY_TAG) !== undefined) continue;
+        const kind = stateKind(raw);
+        if (!kind) continue;
+        const key = `${id}/${kind}`;
+        if (this.reported.has(key)) continue;
+        this.reported.set(key, now);
+        notices.push({ provider: this.name, instanceId: id, kind, receivedAt: now });
+      }
+    });
+    if (failures.length === regions.length) throw failures[0];
+    return notices;
+  }
+
+  /**
+   * Which of the instances an event names carry this cluster's tag. Instances met before
+   * are answered from memory; the rest with one DescribeInstances per region, by filter,
+   * so ids EC2 no longer knows are not an error.
+   */
+  private async ownedAmong(refs: readonly InstanceRef[], signal?: AbortSignal): Promise<Set<string>> {
+    const now = this.clock.now();
+    forgetOlderThan(this.foreign, now - OWNERSHIP_MEMORY_MS);
+    for (const [id, seen] of this.owned) if (now - seen.at >= OWNERSHIP_MEMORY_MS) this.owned.delete(id);
+    const owned = new Set<string>();
+    const ask = new Map<string, string[]>();
+    for (const { instanceId, region } of refs) {
+      if (this.owned.has(instanceId)) owned.add(instanceId);
+      else if (this.foreign.has(instanceId)) continue;
+      // This adapter launches only in spec.regions; an event from elsewhere is someone else's.
+      else if (region && !this.regions.includes(region)) this.foreign.set(instanceId, now);
+      else for (const r of region ? [region] : this.regions) ask.set(r, [...(ask.get(r) ?? []), instanceId]);
+    }
+    for (const [region, ids] of ask) {
+      const raws = await this.describeInstances(
+        region,
+        {
+          Filters: [
+            { Name: 'instance-id', Values: ids },
+            { Name: `tag:${Labels.cluster}`, Values: [this.clusterName] },
+          ],
+        },
+        signal,
+      );
+      for (const raw of raws) {
+        owned.add(raw.InstanceId);
+        this.owned.set(raw.InstanceId, { value: region, at: now });
+        this.regionOf.set(raw.InstanceId, region);
+      }
+    }
+    for (const ids of ask.values()) for (const id of ids) if (!owned.has(id)) this.foreign.set(id, now);
+    return owned;
+  }
+
+  private noteOwnership(instance: Instance, region: string): void {
+    if (instance.tags[Labels.cluster] === this.clusterName) {
+      this.owned.set(instance.id, { value: region, at: this.clock.now() });
+      this.foreign.delete(instance.id);
+    }
+  }
+
+  /**
+   * Best effort: without the tag, only this process's memory keeps the delete from
+   * being reported as an interruption, which a restart forgets.
+   */
+  private async markTerminatedHere(region: string, id: string, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.call('CreateTags', signal, (s) =>
+        this.ec2(region).send(
+          new CreateTagsCommand({ Resources: [id], Tags: [{ Key: TERMINATED_BY_TAG, Value: 'gpu-provisioner' }] }),
+          { abortSignal: s },
+        ),
+      );
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      if (!isNotFound(e)) this.logger.debug('could not tag an instance before terminating it', { instanceId: id, error: errorText(e) });
+    }
+  }
+
+  /** spec.aws.amis first; else the newest stock Talos AMI of the release, cached per region. */
+  private async imageFor(region: string, signal?: AbortSignal): Promise<string> {
+    const configured = this.spec.aws?.amis?.[region];
+    if (configured) return configured;
+    const cached = this.amiCache.get(region);
+    if (cached && this.clock.now() - cached.at < this.amiTtlMs) return cached.value;
+    const version = talosVersion(this.spec.talos?.version);
+    const out = await this.call('DescribeImages', signal, (s) =>
+      this.ec2(region).send(new DescribeImagesCommand(talosImagesInput(version)), { abortSignal: s }),
+    );
+    const image = newestImage(out?.Images ?? []);
+    if (!image) {
+      throw new InvalidRequestError(
+        `no Talos ${version} AMI found in ${region}: set spec.aws.amis.${region} to an Image Factory AMI with the NVIDIA extensions`,
+      );
+    }
+    this.logger.info('using the stock Talos AMI', { region, imageId: image.ImageId, name: image.Name, version });
+    this.amiCache.set(region, { value: image.ImageId, at: this.clock.now() });
+    return image.ImageId;
   }
 
   private forgetOldLaunches(): void {
@@ -502,37 +708,31 @@ export class AwsProvider implements CloudProvider {
     return this.pricing;
   }
 
-  /**
-   * One SDK call with its own timeout, cancelled with the caller's signal. Failures
-   * come out as the shared error types; a caller's own abort comes out as its reason.
-   */
-  private async call<T>(operation: string, signal: AbortSignal | undefined, fn: (s: AbortSignal) => Promise<T>): Promise<T> {
+  /** One SDK call, bounded by `timeoutMs` (default: the adapter's per-call timeout). */
+  private async call<T>(
+    operation: string,
+    signal: AbortSignal | undefined,
+    fn: (s: AbortSignal) => Promise<T>,
+    timeoutMs = this.timeoutMs,
+  ): Promise<T> {
     if (this.credentialsProblem) throw new AuthError(this.credentialsProblem);
-    if (signal?.aborted) throw signal.reason;
-    const ctrl = new AbortController();
-    let timedOut = false;
-    const cancelTimer = this.clock.setTimer(this.timeoutMs, () => {
-      timedOut = true;
-      ctrl.abort(new TransientError(`AWS ${operation} timed out after ${this.timeoutMs} ms`));
-    });
-    const onAbort = () => ctrl.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    // The SDK honours abortSignal on the wire; racing it as well bounds calls that never reach the wire.
-    const aborted = new Promise<never>((_, reject) => {
-      ctrl.signal.addEventListener('abort', () => reject(ctrl.signal.reason), { once: true });
-    });
-    aborted.catch(() => undefined);
-    try {
-      return await Promise.race([fn(ctrl.signal), aborted]);
-    } catch (e) {
-      if (timedOut) throw new TransientError(`AWS ${operation} timed out after ${this.timeoutMs} ms`);
-      if (signal?.aborted) throw signal.reason;
-      throw toProviderError(e, operation, { secrets: this.secrets, now: this.clock.now() });
-    } finally {
-      cancelTimer();
-      signal?.removeEventListener('abort', onAbort);
-    }
+    return callSdk(operation, signal, fn, { clock: this.clock, timeoutMs, secrets: this.secrets });
   }
+}
+
+function stateKind(raw: Ec2Instance): InterruptionKind | undefined {
+  const state = raw.State?.Name;
+  if (state === undefined || !STOPPED_STATES.includes(state)) return undefined;
+  if (SPOT_REASONS.has(raw.StateReason?.Code ?? '')) return 'spot-interruption';
+  return state === 'stopping' || state === 'stopped' ? 'stopped' : 'terminated';
+}
+
+function fromTags(tags: Ec2Instance['Tags'], key: string): string | undefined {
+  return tags?.find((t) => t.Key === key)?.Value;
+}
+
+function forgetOlderThan(seen: Map<string, number>, cutoff: number): void {
+  for (const [key, at] of seen) if (at < cutoff) seen.delete(key);
 }
 
 function errorText(e: unknown): string {

@@ -45,6 +45,8 @@ const CODES: Readonly<Record<string, Kind>> = {
   Throttling: 'rate',
   ThrottlingException: 'rate',
   TooManyRequestsException: 'rate',
+  // SQS (the interruption queue).
+  RequestThrottled: 'rate',
 
   AuthFailure: 'auth',
   UnauthorizedOperation: 'auth',
@@ -80,6 +82,9 @@ const CODES: Readonly<Record<string, Kind>> = {
   InvalidUserDataEncoding: 'invalid',
   'InvalidUserData.Malformed': 'invalid',
   InvalidBlockDeviceMapping: 'invalid',
+  // A wrong spec.aws.interruptionQueueUrl will not start working by retrying.
+  QueueDoesNotExist: 'invalid',
+  'AWS.SimpleQueueService.NonExistentQueue': 'invalid',
 
   InternalError: 'transient',
   InternalFailure: 'transient',

@@ -18,6 +18,12 @@ import type { CapacityType, Instance, InstanceState, LaunchRequest } from '../ty
 export const IDEMPOTENCY_TAG = `${GROUP}/idempotency-key`;
 /** Tag holding the hourly price the instance was bought at (EC2 does not report it). */
 export const PRICE_TAG = `${GROUP}/price-per-hour`;
+/**
+ * Set on an instance just before the operator terminates it, so that instance-state
+ * polling, even after a restart, does not report the operator's own deletes as
+ * interruptions.
+ */
+export const TERMINATED_BY_TAG = `${GROUP}/terminated-by`;
 
 /** EC2 caps user data at 16 KiB before base64. */
 export const MAX_USER_DATA_BYTES = 16 * 1024;

@@ -2,9 +2,11 @@
  * A small stateful EC2 + Pricing behind aws-sdk-client-mock: instances live in a map,
  * RunInstances honours ClientToken, DescribeInstances answers InvalidInstanceID.NotFound
  * for unknown ids, and state moves on (pending -> running, shutting-down -> terminated)
- * when the test calls `settle()`.
+ * when the test calls `settle()`. CreateTags adds tags; DescribeInstances filters by tag,
+ * instance-id and instance-state-name.
  */
 import {
+  CreateTagsCommand,
   DescribeAvailabilityZonesCommand,
   DescribeInstanceTypeOfferingsCommand,
   DescribeInstanceTypesCommand,
@@ -136,6 +138,8 @@ export function fakeEc2(clock: Clock): FakeEc2 {
           if (f.Name?.startsWith('tag:')) {
             const key = f.Name.slice(4);
             found = found.filter((i) => i.Tags?.some((t) => t.Key === key && values.includes(t.Value ?? '')));
+          } else if (f.Name === 'instance-id') {
+            found = found.filter((i) => values.includes(i.InstanceId ?? ''));
           } else if (f.Name === 'instance-state-name') {
             found = found.filter((i) => values.includes(i.State?.Name ?? ''));
           }
@@ -143,6 +147,20 @@ export function fakeEc2(clock: Clock): FakeEc2 {
         return { Reservations: found.length ? [{ Instances: found.map((i) => structuredClone(i)) }] : [] };
       },
     );
+
+    ec2.on(CreateTagsCommand).callsFake((input: { Resources?: string[]; Tags?: { Key?: string; Value?: string }[] }) => {
+      const ids = input.Resources ?? [];
+      const missing = ids.filter((id) => !instances.has(id));
+      if (missing.length > 0) {
+        throw awsError('InvalidInstanceID.NotFound', 400, `The instance ID '${missing.join(',')}' does not exist`);
+      }
+      for (const id of ids) {
+        const i = instances.get(id)!;
+        const keys = new Set((input.Tags ?? []).map((t) => t.Key));
+        i.Tags = [...(i.Tags ?? []).filter((t) => !keys.has(t.Key)), ...(input.Tags ?? [])];
+      }
+      return {};
+    });
 
     ec2.on(TerminateInstancesCommand).callsFake((input: { InstanceIds?: string[] }) => {
       const ids = input.InstanceIds ?? [];
