@@ -15,6 +15,8 @@ import type { Decorator } from './providers/decorators/decorator.js';
 import type { ProviderFactory, ProviderType } from './providers/types.js';
 import type { Clock } from './util/clock.js';
 import type { Logger } from './util/logger.js';
+import { InterruptionPoller } from './controller/interruption/poller.js';
+import { noInterruptionMetrics, type InterruptionMetrics } from './metrics/interruption-metrics.js';
 import { createTalosBootstrap, type TalosDefaults } from './talos/bootstrap-builder.js';
 import type { ConfigStore } from './talos/config-endpoint.js';
 
@@ -38,6 +40,8 @@ export interface OperatorOptions {
   /** Serves machine configs too large for the kernel command line (Lambda, Paperspace). */
   configStore?: ConfigStore;
   onReconcile?: (e: ReconcileEvent) => void;
+  /** Interruption counters and timings (prom-client in a cluster). */
+  metrics?: InterruptionMetrics;
   /** Called when leadership is lost (not released): the process should exit and restart. */
   onLostLeadership?: () => void;
 }
@@ -49,6 +53,7 @@ export class Operator {
   readonly manager: ControllerManager;
   readonly providerController: GpuProviderController;
   readonly requestController: GpuRequestController;
+  readonly interruptions: InterruptionPoller;
   private readonly elector?: LeaderElector;
 
   constructor(private readonly opts: OperatorOptions) {
@@ -84,6 +89,7 @@ export class Operator {
       clock,
       logger: logger.child({ controller: 'gpurequest' }),
       options,
+      metrics: opts.metrics ?? noInterruptionMetrics,
     });
     this.manager = new ControllerManager({
       cluster,
@@ -93,6 +99,16 @@ export class Operator {
       onReconcile: opts.onReconcile,
     });
     this.manager.register(this.providerController).register(this.requestController);
+    this.interruptions = new InterruptionPoller({
+      providers: this.registry,
+      clock,
+      logger,
+      intervalMs: options.interruptionPollMs,
+      onNotice: async (notice) => {
+        const key = await this.requestController.deliver(notice);
+        if (key) this.manager.enqueue(this.requestController.name, key);
+      },
+    });
     if (opts.identity) {
       this.elector = new LeaderElector({
         cluster,
@@ -101,9 +117,10 @@ export class Operator {
         identity: opts.identity,
         clock,
         logger,
-        onStartedLeading: () => this.manager.start(),
+        onStartedLeading: () => this.act(),
         onStoppedLeading: () => {
           logger.error('lost leadership; stopping');
+          void this.interruptions.stop();
           void this.manager.stop().finally(() => opts.onLostLeadership?.());
         },
       });
@@ -113,7 +130,12 @@ export class Operator {
   /** Starts acting: at once without leader election, else once this replica leads. */
   start(): void {
     if (this.elector) this.elector.start();
-    else this.manager.start();
+    else this.act();
+  }
+
+  private act(): void {
+    this.manager.start();
+    this.interruptions.start();
   }
 
   get isLeader(): boolean {
@@ -122,6 +144,7 @@ export class Operator {
 
   /** Stops taking work, finishes what is in flight, releases the Lease. */
   async stop(timeoutMs = 30_000): Promise<void> {
+    await this.interruptions.stop();
     await this.manager.stop(timeoutMs);
     await this.providerController.close();
     await this.elector?.release();

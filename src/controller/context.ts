@@ -9,6 +9,7 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { OfferCache } from '../pricing/offer-cache.js';
 import type { UnavailableOfferings } from '../pricing/unavailable-offerings.js';
+import type { InterruptionMetrics } from '../metrics/interruption-metrics.js';
 
 /** The live providers, by GpuProvider name. */
 export interface ProviderLookup {
@@ -37,6 +38,8 @@ export interface LifecycleOptions {
   defaultDrainTimeoutMs: number;
   /** How long an offer that failed for capacity is skipped. */
   unavailableTtlMs: number;
+  /** How often providers are asked for interruption notices. */
+  interruptionPollMs: number;
 }
 
 export const defaultLifecycleOptions: LifecycleOptions = {
@@ -46,6 +49,7 @@ export const defaultLifecycleOptions: LifecycleOptions = {
   pollMs: 5_000,
   defaultDrainTimeoutMs: 2 * 60_000,
   unavailableTtlMs: 3 * 60_000,
+  interruptionPollMs: 5_000,
 };
 
 export interface ControllerContext {
@@ -57,4 +61,5 @@ export interface ControllerContext {
   clock: Clock;
   logger: Logger;
   options: LifecycleOptions;
+  metrics: InterruptionMetrics;
 }

@@ -12,6 +12,7 @@ import { SimCloud } from '../../src/providers/sim/sim-cloud.js';
 import { simProviderFactory } from '../../src/providers/sim/sim-provider.js';
 import type { LifecycleOptions } from '../../src/controller/context.js';
 import { FakeClock } from '../../src/util/clock.js';
+import type { InterruptionMetrics } from '../../src/metrics/interruption-metrics.js';
 import { silentLogger } from '../../src/util/logger.js';
 
 export const CLUSTER = 'test';
@@ -49,6 +50,7 @@ export interface SetupOptions {
   clock?: FakeClock;
   /** Turns on leader election with this identity. */
   identity?: string;
+  metrics?: InterruptionMetrics;
 }
 
 export async function setup(opts: SetupOptions = {}): Promise<Fixture> {
@@ -70,6 +72,7 @@ export async function setup(opts: SetupOptions = {}): Promise<Fixture> {
     namespace: 'gpu-provisioner',
     factories: { sim: simProviderFactory(cloud) },
     identity: opts.identity,
+    metrics: opts.metrics,
     lifecycle: { clusterName: CLUSTER, pollMs: 1_000, joinTimeoutMs: 60_000, noFitRequeueMs: 60_000, ...opts.lifecycle },
   });
   if (!(await cluster.get(Kinds.GpuProvider, 'sim'))) {

@@ -198,6 +198,22 @@ export interface GpuRequestStatus {
    */
   nodes?: NodeStatus[];
   /**
+   * Interrupted machines being drained and terminated while their replacements come up.
+   *
+   * @maxItems 50
+   *
+   * Items: A machine bought for one node slot.
+   */
+  retiring?: NodeStatus[];
+  /**
+   * The last few interruptions, oldest first.
+   *
+   * @maxItems 10
+   *
+   * Items: One interruption and what the operator did about it.
+   */
+  interruptions?: InterruptionRecord[];
+  /**
    * The best offers considered at the last selection, and what became of each.
    *
    * @maxItems 20
@@ -309,6 +325,14 @@ export interface NodeStatus {
    */
   terminatingSince?: string;
   /**
+   * The interruption notice this machine received, if any.
+   */
+  interruption?: NodeInterruption;
+  /**
+   * Instance ID of the interrupted machine this one replaces; cleared once it is Ready.
+   */
+  replaces?: string;
+  /**
    * Launching, Joining, Ready, Interrupted, Terminating or Terminated.
    */
   state: NodeState;
@@ -318,6 +342,86 @@ export interface NodeStatus {
  * Launching, Joining, Ready, Interrupted, Terminating or Terminated.
  */
 export type NodeState = 'Launching' | 'Joining' | 'Ready' | 'Interrupted' | 'Terminating' | 'Terminated';
+
+/**
+ * The interruption notice this machine received, if any.
+ */
+export interface NodeInterruption {
+  /**
+   * spot-interruption, rebalance, scheduled-maintenance, stopped or terminated.
+   */
+  kind: 'spot-interruption' | 'rebalance' | 'scheduled-maintenance' | 'stopped' | 'terminated';
+  /**
+   * When the notice arrived.
+   */
+  noticeAt: string;
+  /**
+   * When the provider will take the machine away, if it said.
+   */
+  deadline?: string;
+  /**
+   * Drain only once the replacement is Ready (rebalance recommendations).
+   */
+  waitForReplacement?: boolean;
+}
+
+/**
+ * One interruption and what the operator did about it.
+ */
+export interface InterruptionRecord {
+  /**
+   * Node slot the machine filled.
+   */
+  index?: number;
+  /**
+   * The interrupted machine.
+   */
+  instanceId: string;
+  /**
+   * Its Node.
+   */
+  nodeName?: string;
+  /**
+   * GpuProvider it came from.
+   */
+  provider: string;
+  /**
+   * Region of the machine.
+   */
+  region?: string;
+  /**
+   * Zone of the machine.
+   */
+  zone?: string;
+  /**
+   * Instance type of the machine.
+   */
+  instanceType?: string;
+  /**
+   * spot or on-demand.
+   */
+  capacityType?: string;
+  /**
+   * What kind of notice it was.
+   */
+  kind: string;
+  /**
+   * When the notice arrived.
+   */
+  noticeAt: string;
+  /**
+   * When the provider said it would take the machine.
+   */
+  deadline?: string;
+  /**
+   * When the replacement was launched, if one was.
+   */
+  replacementLaunchedAt?: string;
+  /**
+   * When the machine was drained and terminated.
+   */
+  drainedAt?: string;
+}
 
 /**
  * One offer considered.

@@ -11,14 +11,16 @@ import type { Condition, GpuRequest, GpuRequestStatus } from '../../api/types.js
 import { isConflict } from '../../kube/errors.js';
 import { Kinds, type KubeObject } from '../../kube/types.js';
 import { describeError } from '../../providers/errors.js';
+import type { InterruptionNotice } from '../../providers/types.js';
 import type { Controller, ReconcileResult } from '../runtime/manager.js';
 import type { ControllerContext } from '../context.js';
 import { recordEvent } from '../events.js';
 import { finalize } from '../termination/finalize.js';
 import { drainTimeoutMs, terminateNode } from '../termination/terminate-node.js';
-import { launch } from './launch.js';
+import { launch, slotsToLaunch } from './launch.js';
+import { applyNotices, noteReplacements, retireInterrupted } from '../interruption/react.js';
 import { observeRegistration } from './registration.js';
-import { accrueCost, derivePhase, liveNodes, summarize } from './status.js';
+import { accrueCost, derivePhase, interruptionInProgress, liveNodes, summarize } from './status.js';
 
 /** How often a settled request is looked at again (cost, liveness). */
 const SETTLED_REQUEUE_MS = 5 * 60_000;
@@ -66,13 +68,45 @@ export class GpuRequestController implements Controller {
   ];
   /** Requests that found no fitting offer at their last reconcile. */
   private readonly waitingForOffers = new Set<string>();
+  /** Interruption notices waiting for their request's next reconcile. */
+  private readonly inbox = new Map<string, InterruptionNotice[]>();
+  /** instance ID -> request key, for routing notices; rebuilt from status as requests reconcile. */
+  private readonly byInstance = new Map<string, string>();
 
   constructor(private readonly ctx: ControllerContext) {}
 
+  /** Queues a notice for the request that owns the instance; returns that request's key. */
+  async deliver(notice: InterruptionNotice): Promise<string | undefined> {
+    const key = this.byInstance.get(notice.instanceId) ?? (await this.findOwner(notice.instanceId));
+    if (!key) {
+      this.ctx.logger.debug('interruption notice for an instance no request holds', { instanceId: notice.instanceId });
+      return undefined;
+    }
+    this.inbox.set(key, [...(this.inbox.get(key) ?? []), notice]);
+    return key;
+  }
+
+  private async findOwner(instanceId: string): Promise<string | undefined> {
+    const requests = await this.ctx.cluster.list<GpuRequest>(Kinds.GpuRequest);
+    const owner = requests.find((r) =>
+      [...(r.status?.nodes ?? []), ...(r.status?.retiring ?? [])].some((n) => n.instanceId === instanceId),
+    );
+    return owner ? requestKey(owner) : undefined;
+  }
+
+  private indexInstances(key: string, status: GpuRequestStatus | undefined): void {
+    for (const [id, owner] of this.byInstance) if (owner === key) this.byInstance.delete(id);
+    for (const n of [...(status?.nodes ?? []), ...(status?.retiring ?? [])]) if (n.instanceId) this.byInstance.set(n.instanceId, key);
+  }
+
   async reconcile(key: string): Promise<ReconcileResult> {
+    const notices = this.inbox.get(key) ?? [];
+    this.inbox.delete(key);
     try {
-      return await this.reconcileKey(key);
+      return await this.reconcileKey(key, notices);
     } catch (e) {
+      // Nothing was recorded: the notices go back for the next attempt (applying one twice is harmless).
+      if (notices.length) this.inbox.set(key, [...notices, ...(this.inbox.get(key) ?? [])]);
       // Someone wrote first (or our cache was stale): read again at once, no backoff.
       // Nothing is lost: launches are recorded by key before they happen.
       if (isConflict(e)) {
@@ -83,11 +117,12 @@ export class GpuRequestController implements Controller {
     }
   }
 
-  private async reconcileKey(key: string): Promise<ReconcileResult> {
+  private async reconcileKey(key: string, notices: InterruptionNotice[]): Promise<ReconcileResult> {
     const [namespace, name] = key.split('/') as [string, string];
     let req = await this.ctx.cluster.get<GpuRequest>(Kinds.GpuRequest, name, namespace);
     if (!req) {
       this.waitingForOffers.delete(key);
+      this.indexInstances(key, undefined);
       return {};
     }
     if (req.metadata.deletionTimestamp) return finalize(this.ctx, req, (r, s) => this.writeStatus(r, s));
@@ -101,10 +136,10 @@ export class GpuRequestController implements Controller {
         { resourceVersion: req.metadata.resourceVersion },
       );
     }
-    return this.reconcileLive(req);
+    return this.reconcileLive(req, notices);
   }
 
-  private async reconcileLive(initial: GpuRequest): Promise<ReconcileResult> {
+  private async reconcileLive(initial: GpuRequest, notices: InterruptionNotice[]): Promise<ReconcileResult> {
     const ctx = this.ctx;
     let req = initial;
     const status: GpuRequestStatus = structuredClone(req.status ?? {});
@@ -115,11 +150,13 @@ export class GpuRequestController implements Controller {
     // lifetime.maxDuration is a budget guard: once reached, every machine goes and none is bought.
     const expiresAt = lifetimeEnd(req);
     const expired = expiresAt !== undefined && ctx.clock.now() >= expiresAt;
+    const freed = await applyNotices(ctx, req, status, notices);
     const launched = expired
       ? {}
       : await launch(ctx, req, status, async (s) => {
           req = await this.writeStatus(req, s);
         });
+    noteReplacements(ctx, status, freed);
     const registration = await observeRegistration(ctx, req, status);
     if (expired) {
       for (const slot of status.nodes ?? []) {
@@ -130,8 +167,9 @@ export class GpuRequestController implements Controller {
     }
 
     // Slots beyond `nodes` (scale-down) and slots marked for replacement are taken down.
-    let terminating = false;
+    let terminating = await retireInterrupted(ctx, req, status);
     for (const slot of status.nodes ?? []) {
+      if (slot.interruption) continue;
       const surplus = slot.index >= wanted && slot.state !== 'Terminated';
       if (!surplus && slot.state !== 'Terminating') continue;
       const since = slot.terminatingSince ? Date.parse(slot.terminatingSince) : ctx.clock.now();
@@ -139,9 +177,13 @@ export class GpuRequestController implements Controller {
       if (!progress.done) terminating = true;
     }
     status.nodes = (status.nodes ?? []).filter((n) => n.index < wanted || n.state !== 'Terminated');
-    const relaunch = !expired && (status.nodes ?? []).some((n) => n.state === 'Terminated');
+    // Slots freed during this reconcile (join timeout, lost machine) launch again at once,
+    // unless launch itself asked to wait (nothing fits, everything failed).
+    const relaunch =
+      !expired && launched.requeueAfterMs === undefined && slotsToLaunch(req, status, ctx.options.clusterName, ctx.clock.now()).length > 0;
 
     this.setProgressConditions(status, wanted, generation, launched.failure);
+    this.setInterruptedCondition(req, status);
     const noFit = status.conditions?.find((c) => c.type === ConditionTypes.OfferSelected)?.status === 'False';
     const key = requestKey(req);
     if (noFit) this.waitingForOffers.add(key);
@@ -171,6 +213,7 @@ export class GpuRequestController implements Controller {
     const costDue = !status.costUpdatedAt || now - Date.parse(status.costUpdatedAt) >= COST_INTERVAL_MS;
     if (costDue || JSON.stringify(status) !== before) Object.assign(status, accrueCost(status, now));
     if (JSON.stringify(status) !== before) await this.writeStatus(req, status);
+    this.indexInstances(requestKey(req), status);
 
     const busy = registration.waiting || terminating;
     return {
@@ -182,6 +225,35 @@ export class GpuRequestController implements Controller {
         SETTLED_REQUEUE_MS,
       ),
     };
+  }
+
+  /** Interrupted is True from the notice until every replacement is Ready and the old machines are gone. */
+  private setInterruptedCondition(req: GpuRequest, status: GpuRequestStatus): void {
+    const previous = status.conditions?.find((c) => c.type === ConditionTypes.Interrupted);
+    const now = this.ctx.clock.now();
+    if (interruptionInProgress(status)) {
+      const retiring = status.retiring?.length ?? 0;
+      const waiting = (status.nodes ?? []).filter((n) => n.replaces).length;
+      const kept = (status.nodes ?? []).filter((n) => n.interruption).length;
+      const parts = [
+        retiring ? `${retiring} interrupted machine(s) draining` : '',
+        waiting ? `${waiting} replacement(s) not Ready yet` : '',
+        kept ? `${kept} node(s) interrupted and not replaced (spec.interruption.replace is false)` : '',
+      ].filter(Boolean);
+      status.conditions = setCondition(
+        status.conditions,
+        { type: ConditionTypes.Interrupted, status: 'True', reason: Reasons.Interrupted, message: parts.join('; ') },
+        now,
+        req.metadata.generation,
+      );
+    } else if (previous?.status === 'True') {
+      status.conditions = setCondition(
+        status.conditions,
+        { type: ConditionTypes.Interrupted, status: 'False', reason: Reasons.Replaced, message: 'every interrupted node has been replaced and cleaned up' },
+        now,
+        req.metadata.generation,
+      );
+    }
   }
 
   private setProgressConditions(

@@ -61,6 +61,8 @@ export function slotsToLaunch(req: GpuRequest, status: GpuRequestStatus, cluster
   for (let index = 0; index < wanted; index++) {
     const slot = status.nodes?.find((n) => n.index === index);
     if (slot && slot.state !== 'Terminated') continue;
+    // An interrupted slot stays empty when the request asked not to replace it.
+    if (slot?.interruption && req.spec.interruption?.replace === false) continue;
     const attempt = slot ? slot.attempt + 1 : 0;
     out.push(intentSlot(index, attempt, launchKey(clusterName, uid, index, attempt), now));
   }

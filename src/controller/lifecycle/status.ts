@@ -11,12 +11,22 @@ export function liveNodes(status: GpuRequestStatus): NodeStatus[] {
   return (status.nodes ?? []).filter((n) => LIVE_STATES.has(n.state));
 }
 
+/** Whether an interruption is still being dealt with: a machine on its way out or a replacement not yet Ready. */
+export function interruptionInProgress(status: GpuRequestStatus): boolean {
+  return (status.retiring?.length ?? 0) > 0 || (status.nodes ?? []).some((n) => n.replaces || n.interruption);
+}
+
+/** Machines being paid for: the live slots and interrupted machines still on their way out. */
+export function paidNodes(status: GpuRequestStatus): NodeStatus[] {
+  return [...liveNodes(status), ...(status.retiring ?? []).filter((n) => n.state !== 'Terminated')];
+}
+
 export function derivePhase(status: GpuRequestStatus, wanted: number, deleting: boolean, failed: boolean): Phase {
   if (deleting) return 'Terminating';
   const live = liveNodes(status);
-  if (live.some((n) => n.state === 'Interrupted')) return 'Interrupted';
   const ready = live.filter((n) => n.state === 'Ready').length;
   if (ready >= wanted && wanted > 0) return 'Ready';
+  if (interruptionInProgress(status)) return 'Interrupted';
   if (live.length === 0) return failed ? 'Failed' : 'Pending';
   if (live.some((n) => n.state === 'Launching')) return 'Provisioning';
   return 'Joining';
@@ -38,7 +48,7 @@ export function summarize(status: GpuRequestStatus): Pick<
     region: distinct(live.map((n) => n.region)),
     capacityType: distinct(live.map((n) => n.capacityType)),
     nodeNames: distinct(live.map((n) => n.nodeName)),
-    hourlyCost: live.length ? formatPrice(hourlyCost(live)) : undefined,
+    hourlyCost: paidNodes(status).length ? formatPrice(hourlyCost(paidNodes(status))) : undefined,
   };
 }
 
@@ -51,7 +61,7 @@ export function hourlyCost(nodes: NodeStatus[]): number {
  * update. Called on every reconcile, so each interval is charged once.
  */
 export function accrueCost(status: GpuRequestStatus, now: number): Pick<GpuRequestStatus, 'accumulatedCost' | 'costUpdatedAt'> {
-  const live = liveNodes(status);
+  const live = paidNodes(status);
   const previous = Number(status.accumulatedCost ?? '0');
   const since = status.costUpdatedAt ? Date.parse(status.costUpdatedAt) : now;
   let added = 0;
