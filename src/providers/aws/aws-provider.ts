@@ -464,7 +464,12 @@ export class AwsProvider implements CloudProvider {
         `no Talos ${version} AMI found in ${region}: set spec.aws.amis.${region} to an Image Factory AMI with the NVIDIA extensions`,
       );
     }
-    this.logger.info('using the stock Talos AMI', { region, imageId: image.ImageId, name: image.Name, version });
+    this.logger.warn('spec.aws.amis has no entry for this region: using the stock Talos AMI, without the NVIDIA extensions', {
+      region,
+      imageId: image.ImageId,
+      name: image.Name,
+      version,
+    });
     this.amiCache.set(region, { value: image.ImageId, at: this.clock.now() });
     return image.ImageId;
   }
