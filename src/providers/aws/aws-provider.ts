@@ -312,6 +312,8 @@ export class AwsProvider implements CloudProvider {
    * stopped or went away without this adapter deleting them. Each notice once.
    */
   async pollInterruptions(signal?: AbortSignal): Promise<InterruptionNotice[]> {
+    if (this.credentialsProblem) throw new AuthError(this.credentialsProblem);
+    this.forgetStaleOwnership();
     const queue = this.interruptionQueue();
     return queue ? queue.poll(signal) : this.pollInstanceStates(signal);
   }
@@ -391,8 +393,6 @@ export class AwsProvider implements CloudProvider {
    */
   private async ownedAmong(refs: readonly InstanceRef[], signal?: AbortSignal): Promise<Set<string>> {
     const now = this.clock.now();
-    forgetOlderThan(this.foreign, now - OWNERSHIP_MEMORY_MS);
-    for (const [id, seen] of this.owned) if (now - seen.at >= OWNERSHIP_MEMORY_MS) this.owned.delete(id);
     const owned = new Set<string>();
     const ask = new Map<string, string[]>();
     for (const { instanceId, region } of refs) {
@@ -421,6 +421,12 @@ export class AwsProvider implements CloudProvider {
     }
     for (const ids of ask.values()) for (const id of ids) if (!owned.has(id)) this.foreign.set(id, now);
     return owned;
+  }
+
+  private forgetStaleOwnership(): void {
+    const now = this.clock.now();
+    forgetOlderThan(this.foreign, now - OWNERSHIP_MEMORY_MS);
+    for (const [id, seen] of this.owned) if (now - seen.at >= OWNERSHIP_MEMORY_MS) this.owned.delete(id);
   }
 
   private noteOwnership(instance: Instance, region: string): void {

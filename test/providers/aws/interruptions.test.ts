@@ -5,6 +5,7 @@ import { Labels } from '../../../src/api/constants.js';
 import type { GpuProviderSpec } from '../../../src/api/types.js';
 import { AwsProvider } from '../../../src/providers/aws/aws-provider.js';
 import { TERMINATED_BY_TAG } from '../../../src/providers/aws/launch.js';
+import { AuthError } from '../../../src/providers/errors.js';
 import { supports, type LaunchRequest } from '../../../src/providers/types.js';
 import { FakeClock } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/util/logger.js';
@@ -242,6 +243,17 @@ describe('AwsProvider.pollInterruptions with spec.aws.interruptionQueueUrl', () 
     );
     expect(await p.pollInterruptions()).toMatchObject([{ instanceId: mine, kind: 'rebalance' }]);
     expect(fake.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
+  });
+
+  it('refuses half a key pair with AuthError before reading the queue', async () => {
+    const p = new AwsProvider(
+      'aws-main',
+      QUEUE_SPEC,
+      { clusterName: 'prod-east', credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }, clock, logger: silentLogger() },
+      { sqsClient: (region) => new SQSClient({ region }) },
+    );
+    await expect(p.pollInterruptions()).rejects.toBeInstanceOf(AuthError);
+    expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(0);
   });
 
   it('ignores events from regions this provider does not launch in, without asking EC2', async () => {
