@@ -7,7 +7,8 @@ import os from 'node:os';
 import { parseDuration } from './api/duration.js';
 import { onShutdownSignals } from './controller/runtime/shutdown.js';
 import { ClientNodeCluster } from './kube/client-node-cluster.js';
-import { startHealthServer } from './metrics/server.js';
+import { interruptionMetrics } from './metrics/interruption-metrics.js';
+import { createMetricsRegistry, startHealthServer } from './metrics/server.js';
 import { Operator } from './operator.js';
 import { defaultFactories } from './providers/registry.js';
 import type { TalosDefaults } from './talos/bootstrap-builder.js';
@@ -36,7 +37,9 @@ async function main(): Promise<void> {
       ).listen(Number(env.CONFIG_PORT ?? 8443))
     : undefined;
 
+  const registry = createMetricsRegistry();
   const operator = new Operator({
+    metrics: interruptionMetrics(registry),
     cluster,
     clock,
     logger,
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
     },
     onLostLeadership: () => process.exit(1),
   });
-  const health = await startHealthServer({ port: Number(env.METRICS_PORT ?? 8080), ready: () => true });
+  const health = await startHealthServer({ port: Number(env.METRICS_PORT ?? 8080), ready: () => true, registry });
   onShutdownSignals(async () => {
     logger.info('shutting down: finishing in-flight work and releasing the lease');
     await operator.stop();
