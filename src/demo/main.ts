@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     logger,
     namespace: 'gpu-provisioner',
     factories: { sim: simProviderFactory(cloud) },
-    lifecycle: { clusterName: 'demo', pollMs: 400, joinTimeoutMs: 30_000, noFitRequeueMs: 5_000 },
+    lifecycle: { clusterName: 'demo', pollMs: 400, joinTimeoutMs: 30_000, noFitRequeueMs: 5_000, interruptionPollMs: 500 },
   });
 
   // Only the sim cloud can be reached without credentials; the other GpuProviders in
@@ -117,9 +117,24 @@ async function main(): Promise<void> {
   const settled = (r: GpuRequest) => r.status?.phase === 'Ready' || (r.status?.phase === 'Pending' && !!r.status.message);
   while (Date.now() - started < DEADLINE_MS && !(await list()).every(settled)) await clock.sleep(200);
 
+  // A spot machine gets its two-minute warning: the node is fenced, a replacement is
+  // bought on another pool at once, and the old machine is drained and terminated.
+  const spot = (await list()).find((r) => r.status?.phase === 'Ready' && r.status.nodes?.some((n) => n.capacityType === 'spot'));
+  const doomed = spot?.status?.nodes?.find((n) => n.capacityType === 'spot');
+  if (spot && doomed) {
+    console.log(`
+(the sim cloud sends a spot interruption notice for ${doomed.instanceId}, node ${doomed.nodeName})`);
+    cloud.interrupt(doomed.instanceId, 'spot-interruption', 120_000);
+    const replaced = async () => {
+      const r = await cluster.get<GpuRequest>(Kinds.GpuRequest, spot.metadata.name, spot.metadata.namespace);
+      return r?.status?.phase === 'Ready' && !r.status.retiring?.length && !r.status.nodes?.some((n) => n.instanceId === doomed.instanceId);
+    };
+    while (Date.now() - started < DEADLINE_MS && !(await replaced())) await clock.sleep(200);
+  }
+
   const ready = (await list()).filter((r) => r.status?.phase === 'Ready');
   const snapshot = await list();
-  const victim = ready[0];
+  const victim = ready.find((r) => r.metadata.name !== spot?.metadata.name) ?? ready[0];
   if (victim) {
     console.log(`\n$ kubectl delete gpurequest -n ${victim.metadata.namespace} ${victim.metadata.name}`);
     await cluster.delete(Kinds.GpuRequest, victim.metadata.name, victim.metadata.namespace);
@@ -135,7 +150,7 @@ async function main(): Promise<void> {
 
   console.log('\nEvents (kubectl get events):');
   for (const e of cluster.events()) {
-    if (e.type === 'Warning' || ['Launched', 'NodeReady', 'Terminated', 'Adopted'].includes(e.reason)) {
+    if (e.type === 'Warning' || ['Launched', 'NodeReady', 'Terminated', 'Adopted', 'Interrupted'].includes(e.reason)) {
       console.log(`  ${e.type.padEnd(7)} ${e.reason.padEnd(20)} ${e.involved.kind}/${e.involved.name}: ${e.message}`);
     }
   }
