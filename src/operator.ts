@@ -6,6 +6,7 @@ import { ControllerManager, type ReconcileEvent } from './controller/runtime/man
 import { LeaderElector } from './controller/runtime/leader-election.js';
 import { GpuRequestController } from './controller/lifecycle/controller.js';
 import { GpuProviderController } from './controller/provider/controller.js';
+import { UnmatchedNodeController } from './controller/node/unmatched-node.js';
 import { defaultLifecycleOptions, type BootstrapBuilder, type LifecycleOptions } from './controller/context.js';
 import type { ClusterPort } from './kube/types.js';
 import { OfferCache } from './pricing/offer-cache.js';
@@ -90,6 +91,7 @@ export class Operator {
       logger: logger.child({ controller: 'gpurequest' }),
       options,
       metrics: opts.metrics ?? noInterruptionMetrics,
+      providerSettings: (name) => this.providerController.settingsOf(name),
     });
     this.manager = new ControllerManager({
       cluster,
@@ -98,7 +100,10 @@ export class Operator {
       resyncPeriodMs: opts.resyncPeriodMs,
       onReconcile: opts.onReconcile,
     });
-    this.manager.register(this.providerController).register(this.requestController);
+    this.manager
+      .register(this.providerController)
+      .register(this.requestController)
+      .register(new UnmatchedNodeController({ cluster, clock }));
     this.interruptions = new InterruptionPoller({
       providers: this.registry,
       clock,

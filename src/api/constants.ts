@@ -66,5 +66,6 @@ export const Reasons = {
   CredentialsInvalid: 'CredentialsInvalid',
   CredentialsMissing: 'CredentialsMissing',
   OrphanTerminated: 'OrphanTerminated',
+  NoMatchingRequest: 'NoMatchingRequest',
   MaxDurationReached: 'MaxDurationReached',
 } as const;

@@ -62,4 +62,6 @@ export interface ControllerContext {
   logger: Logger;
   options: LifecycleOptions;
   metrics: InterruptionMetrics;
+  /** Settings a GpuProvider gives its machines (join timeout). */
+  providerSettings: (provider: string) => { joinTimeoutMs?: number };
 }

@@ -200,12 +200,16 @@ describe('GpuRequest lifecycle on the sim cloud', () => {
     expect(await ownInstances(f)).toHaveLength(1);
   });
 
-  test('a machine that never joins is terminated after the join timeout and replaced elsewhere', async () => {
-    const f = await setup({ lifecycle: { joinTimeoutMs: 30_000 } });
+  test('a machine that never joins is terminated after its GpuProvider\'s join timeout and replaced elsewhere', async () => {
+    // The GpuProvider's joinTimeout wins over the operator-wide default.
+    const f = await setup({ lifecycle: { joinTimeoutMs: 3_600_000 }, simSpec: { joinTimeout: '90s' } });
     f.cloud.failJoin(true);
     const req = await apply(f, gpuRequest({ capacityTypes: ['spot'] }));
     await reconcile(f, req);
     const firstSlot = (await get(f, req))!.status!.nodes![0]!;
+    await f.clock.advance(60_000);
+    await reconcile(f, req);
+    expect(f.cluster.events({ reason: Reasons.JoinTimeout })).toHaveLength(0);
     await f.clock.advance(31_000);
     f.cloud.failJoin(false);
 

@@ -51,6 +51,8 @@ export interface SetupOptions {
   /** Turns on leader election with this identity. */
   identity?: string;
   metrics?: InterruptionMetrics;
+  /** Extra fields for the sim GpuProvider's spec. */
+  simSpec?: Record<string, unknown>;
 }
 
 export async function setup(opts: SetupOptions = {}): Promise<Fixture> {
@@ -80,7 +82,7 @@ export async function setup(opts: SetupOptions = {}): Promise<Fixture> {
       apiVersion: 'gpu-provisioner.dev/v1alpha1',
       kind: 'GpuProvider',
       metadata: { name: 'sim' },
-      spec: { type: 'sim' },
+      spec: { type: 'sim', ...opts.simSpec },
     } as KubeObject));
   }
   await drive(clock, operator.providerController.reconcile('sim'));

@@ -5,6 +5,7 @@
  * timeout, or that the provider lost, is taken down so the slot can be launched again.
  */
 import { Labels, Reasons } from '../../api/constants.js';
+import { formatDuration } from '../../api/duration.js';
 import type { GpuRequest, GpuRequestStatus, NodeStatus } from '../../api/types.js';
 import { allocatableGpus, isNodeReady } from '../../kube/nodes.js';
 import { Kinds, type Node } from '../../kube/types.js';
@@ -93,12 +94,13 @@ export async function observeRegistration(
         continue;
       }
       const launchedAt = Date.parse(slot.launchedAt);
-      if (!slot.readyAt && now - launchedAt > ctx.options.joinTimeoutMs) {
+      const joinTimeoutMs = ctx.providerSettings(slot.provider).joinTimeoutMs ?? ctx.options.joinTimeoutMs;
+      if (!slot.readyAt && now - launchedAt > joinTimeoutMs) {
         const reason = node
           ? `Node ${node.metadata.name} did not become Ready with ${wantedGpus} GPU(s)`
           : 'no Node registered';
         ctx.unavailable.mark(offerKeyOf(slot), `${Reasons.JoinTimeout}: ${reason}`, ctx.options.unavailableTtlMs);
-        await recordEvent(ctx, req, 'Warning', Reasons.JoinTimeout, `Instance ${slot.instanceId}: ${reason} within ${Math.round(ctx.options.joinTimeoutMs / 1000)}s; terminating it and trying another offer`);
+        await recordEvent(ctx, req, 'Warning', Reasons.JoinTimeout, `Instance ${slot.instanceId}: ${reason} within ${formatDuration(joinTimeoutMs)}; terminating it and trying another offer`);
         slot.state = 'Terminating';
         slot.terminatingSince = new Date(now).toISOString();
         continue;

@@ -35,6 +35,11 @@ export interface ProviderControllerDeps {
   callTimeoutMs?: number;
 }
 
+export interface ProviderSettings {
+  /** How long a machine of this provider may take to join; the operator default when unset. */
+  joinTimeoutMs?: number;
+}
+
 const DEFAULT_REFRESH_MS = 5 * 60_000;
 const RETRY_BROKEN_MS = 60_000;
 
@@ -51,8 +56,14 @@ export class GpuProviderController implements Controller {
   private readonly built = new Map<string, Built>();
   /** `namespace/name` of a Secret -> GpuProviders that read it. */
   private readonly secretUsers = new Map<string, Set<string>>();
+  /** Per-provider settings the GpuRequest controller reads (join timeout). */
+  private readonly settings = new Map<string, ProviderSettings>();
 
   constructor(private readonly deps: ProviderControllerDeps) {}
+
+  settingsOf(name: string): ProviderSettings {
+    return this.settings.get(name) ?? {};
+  }
 
   private providersUsingSecret(secret: KubeObject): string[] {
     return [...(this.secretUsers.get(`${secret.metadata.namespace}/${secret.metadata.name}`) ?? [])];
@@ -129,6 +140,7 @@ export class GpuProviderController implements Controller {
 
     this.built.set(name, entry);
     registry.set(name, entry.provider);
+    this.settings.set(name, { joinTimeoutMs: gp.spec.joinTimeout ? parseDuration(gp.spec.joinTimeout) : undefined });
     const result = await offers.getAll([entry.provider]);
     const failure = result.errors[0];
     if (failure) {
@@ -191,6 +203,7 @@ export class GpuProviderController implements Controller {
     const entry = this.built.get(name);
     this.built.delete(name);
     this.deps.registry.remove(name);
+    this.settings.delete(name);
     this.deps.offers.invalidate(name);
     await entry?.close?.();
   }
