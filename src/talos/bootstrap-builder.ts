@@ -13,7 +13,7 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { buildKexecScript, ConfigTooLargeError } from './bootstrap-script.js';
 import type { ConfigStore } from './config-endpoint.js';
-import { initramfsUrl, kernelUrl, nvidiaSchematic, schematicId } from './image-factory.js';
+import { initramfsUrl, installerImage, kernelUrl, nvidiaSchematic, schematicId } from './image-factory.js';
 import { MachineConfigValidator, renderWorkerConfig, TemplateError } from './render.js';
 
 export const DEFAULT_TEMPLATE_KEY = 'worker.yaml';
@@ -127,9 +127,13 @@ export function createTalosBootstrap(deps: TalosBootstrapDeps): BootstrapBuilder
 
     const template = await readTemplate(cluster, ref);
     const where = `Talos template in Secret ${ref.namespace}/${ref.name} key ${ref.key}`;
+    const version = provider?.spec.talos?.version ?? defaults.version ?? DEFAULT_TALOS_VERSION;
+    const schematic = provider?.spec.talos?.schematicId ?? defaults.schematicId ?? schematicId(nvidiaSchematic());
+    const image = { schematicId: schematic, version };
     let config: string;
     try {
-      config = renderWorkerConfig(template, { hostname, nodeLabels, nodeTaints });
+      // The disk install uses the factory installer, so the NVIDIA extensions survive it.
+      config = renderWorkerConfig(template, { hostname, nodeLabels, nodeTaints, installImage: installerImage(image) });
     } catch (e) {
       if (e instanceof TemplateError) throw new InvalidRequestError(`${where}: ${e.message}`);
       throw e;
@@ -148,9 +152,6 @@ export function createTalosBootstrap(deps: TalosBootstrapDeps): BootstrapBuilder
         return { ...bare, userData: config };
       case 'lambda':
       case 'paperspace': {
-        const version = provider?.spec.talos?.version ?? defaults.version ?? DEFAULT_TALOS_VERSION;
-        const schematic = provider?.spec.talos?.schematicId ?? defaults.schematicId ?? schematicId(nvidiaSchematic());
-        const image = { schematicId: schematic, version };
         const sums = defaults.checksums?.[`${schematic}/${version}`];
         if (!sums) {
           throw new InvalidRequestError(

@@ -26,6 +26,8 @@ export interface NodePatch {
   nodeTaints: Taint[];
   /** kubelet --provider-id, when the platform does not supply one itself. */
   providerId?: string;
+  /** The Image Factory installer carrying the NVIDIA extensions, for the install to disk. */
+  installImage?: string;
 }
 
 /** Loaded as Talos's NVIDIA guide asks, so the driver is ready before the device plugin starts. */
@@ -90,6 +92,7 @@ function patchMachine(doc: Document, patch: NodePatch): void {
     const taints = ensureMap(doc, ['machine', 'nodeTaints']);
     for (const t of patch.nodeTaints) taints.set(t.key, taintValue(t));
   }
+  if (patch.installImage) ensureMap(doc, ['machine', 'install']).set('image', patch.installImage);
   if (patch.providerId) {
     const args = ensureMap(doc, ['machine', 'kubelet', 'extraArgs']);
     args.set('provider-id', patch.providerId);

@@ -104,6 +104,9 @@ describe('createTalosBootstrap', () => {
     expect(b.userData).toContain('gpu-provisioner.dev/request-uid: 7f3a');
     expect(b.userData).toContain('gpu: NoSchedule');
     expect(b.userData).toContain('hostname: gpu-7f3a-0-0');
+    // The install to disk uses the factory installer, so the NVIDIA extensions come along.
+    expect(b.userData).toContain(`image: factory.talos.dev/installer/${NVIDIA}:v1.13.9`);
+    expect(b.userData).not.toContain('ghcr.io/siderolabs/installer');
   });
 
   it.each(['lambda', 'paperspace'] as const)('gives %s a kexec script fetching the config once by URL', async (type) => {
