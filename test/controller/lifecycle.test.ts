@@ -5,6 +5,10 @@ import { MemoryCluster } from '../../src/kube/memory-cluster.js';
 import { Kinds, type KubeObject, type Node, type PatchOptions } from '../../src/kube/types.js';
 import { InsufficientCapacityError } from '../../src/providers/errors.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { createRunPodProvider } from '../../src/providers/runpod/runpod-provider.js';
+import { SimCloud } from '../../src/providers/sim/sim-cloud.js';
+import { createSimProvider } from '../../src/providers/sim/sim-provider.js';
+import type { ProviderFactory } from '../../src/providers/types.js';
 import { formatInvalid, validateObject } from '../../src/api/validate.js';
 import {
   apply,
@@ -271,6 +275,43 @@ describe('GpuRequest lifecycle on the sim cloud', () => {
     expect(f.cluster.events({ reason: Reasons.InvalidSpec })).toHaveLength(1);
     expect(f.cloud.calls.filter((c) => c.method === 'create')).toHaveLength(1);
     expect(f.operator.unavailable.keys()).toHaveLength(0);
+  });
+
+  test('a request only RunPod could serve says RunPod cannot join a node, and launches nothing', async () => {
+    // A RunPod account whose catalogue holds the GPUs asked for: its real adapter's capabilities, sim's offers.
+    const runpodLike: ProviderFactory = (config, ctx) => {
+      const offers = createSimProvider(config, ctx, new SimCloud({ clock: ctx.clock }));
+      const runpod = createRunPodProvider(config, ctx);
+      return {
+        name: config.name,
+        type: 'runpod',
+        capabilities: runpod.capabilities,
+        listOffers: async () => (await offers.listOffers()).map((o) => ({ ...o, providerType: 'runpod' as const })),
+        create: (r) => offers.create(r),
+        get: (id) => offers.get(id),
+        list: () => offers.list(),
+        delete: (id) => offers.delete(id),
+        checkCredentials: async () => undefined,
+      };
+    };
+    const f = await setup({ factories: { runpod: runpodLike } });
+    await f.cluster.create(Kinds.Secret, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'runpod', namespace: 'gpu-provisioner' }, stringData: { apiKey: 'k' } } as KubeObject);
+    await f.cluster.create(Kinds.GpuProvider, {
+      apiVersion: 'gpu-provisioner.dev/v1alpha1',
+      kind: 'GpuProvider',
+      metadata: { name: 'runpod' },
+      spec: { type: 'runpod', credentialsSecretRef: { name: 'runpod', namespace: 'gpu-provisioner' } },
+    } as KubeObject);
+    await drive(f.clock, f.operator.providerController.reconcile('runpod'));
+    expect(f.operator.registry.get('runpod')).toBeDefined();
+
+    const req = await apply(f, gpuRequest({ providers: ['runpod'] }));
+    await reconcile(f, req);
+    const c = condition(await get(f, req), ConditionTypes.OfferSelected);
+    expect(c).toMatchObject({ status: 'False', reason: Reasons.NoOffer });
+    expect(c?.message).toMatch(/runpod/i);
+    expect(c?.message).toMatch(/cannot boot Talos|kubelet|node/i);
+    expect(await ownInstances(f)).toHaveLength(0);
   });
 
   test('the finalizer is on before any machine is bought', async () => {

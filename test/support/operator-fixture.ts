@@ -11,6 +11,7 @@ import { Operator } from '../../src/operator.js';
 import { SimCloud } from '../../src/providers/sim/sim-cloud.js';
 import { simProviderFactory } from '../../src/providers/sim/sim-provider.js';
 import type { LifecycleOptions } from '../../src/controller/context.js';
+import type { ProviderFactory, ProviderType } from '../../src/providers/types.js';
 import { FakeClock } from '../../src/util/clock.js';
 import type { InterruptionMetrics } from '../../src/metrics/interruption-metrics.js';
 import { silentLogger } from '../../src/util/logger.js';
@@ -53,6 +54,8 @@ export interface SetupOptions {
   metrics?: InterruptionMetrics;
   /** Extra fields for the sim GpuProvider's spec. */
   simSpec?: Record<string, unknown>;
+  /** More provider factories, by type, beside the sim. */
+  factories?: Partial<Record<ProviderType, ProviderFactory>>;
 }
 
 export async function setup(opts: SetupOptions = {}): Promise<Fixture> {
@@ -72,7 +75,7 @@ export async function setup(opts: SetupOptions = {}): Promise<Fixture> {
     clock,
     logger: silentLogger(),
     namespace: 'gpu-provisioner',
-    factories: { sim: simProviderFactory(cloud) },
+    factories: { sim: simProviderFactory(cloud), ...opts.factories },
     identity: opts.identity,
     metrics: opts.metrics,
     lifecycle: { clusterName: CLUSTER, pollMs: 1_000, joinTimeoutMs: 60_000, noFitRequeueMs: 60_000, ...opts.lifecycle },

@@ -125,7 +125,9 @@ export class GpuRequestController implements Controller {
       this.indexInstances(key, undefined);
       return {};
     }
-    if (req.metadata.deletionTimestamp) return finalize(this.ctx, req, (r, s) => this.writeStatus(r, s));
+    // Every line logged while working on this request names it.
+    const ctx: ControllerContext = { ...this.ctx, logger: this.ctx.logger.child({ namespace, name }) };
+    if (req.metadata.deletionTimestamp) return finalize(ctx, req, (r, s) => this.writeStatus(r, s));
 
     if (!req.metadata.finalizers?.includes(FINALIZER)) {
       req = await this.ctx.cluster.patch<GpuRequest>(
@@ -136,11 +138,10 @@ export class GpuRequestController implements Controller {
         { resourceVersion: req.metadata.resourceVersion },
       );
     }
-    return this.reconcileLive(req, notices);
+    return this.reconcileLive(ctx, req, notices);
   }
 
-  private async reconcileLive(initial: GpuRequest, notices: InterruptionNotice[]): Promise<ReconcileResult> {
-    const ctx = this.ctx;
+  private async reconcileLive(ctx: ControllerContext, initial: GpuRequest, notices: InterruptionNotice[]): Promise<ReconcileResult> {
     let req = initial;
     const status: GpuRequestStatus = structuredClone(req.status ?? {});
     const before = JSON.stringify(status);
