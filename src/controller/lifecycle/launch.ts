@@ -35,18 +35,19 @@ export function allowedProviders(ctx: ControllerContext, req: GpuRequest): Cloud
   return ctx.providers.all().filter((p) => !allow?.length || allow.includes(p.name) || allow.includes(p.type));
 }
 
-function slotFrom(index: number, attempt: number, key: string, offer: Offer, inst: Instance): NodeStatus {
+/** The slot as the provider describes its machine; what the provider leaves out comes from the offer bought. */
+function slotFrom(slot: Pick<NodeStatus, 'index' | 'attempt' | 'launchKey'>, inst: Instance, offer?: Offer): NodeStatus {
   return {
-    index,
-    attempt,
-    launchKey: key,
-    provider: offer.provider,
-    providerType: offer.providerType,
-    region: inst.region || offer.region,
-    zone: inst.zone ?? offer.zone,
-    instanceType: offer.instanceType,
-    capacityType: offer.capacityType,
-    pricePerHour: formatPrice(inst.pricePerHour || offer.pricePerHour),
+    index: slot.index,
+    attempt: slot.attempt,
+    launchKey: slot.launchKey,
+    provider: inst.provider || (offer?.provider ?? ''),
+    providerType: inst.providerType,
+    region: inst.region || (offer?.region ?? ''),
+    zone: inst.zone ?? offer?.zone,
+    instanceType: inst.instanceType || (offer?.instanceType ?? ''),
+    capacityType: offer?.capacityType ?? inst.capacityType,
+    pricePerHour: formatPrice(inst.pricePerHour || (offer?.pricePerHour ?? 0)),
     instanceId: inst.id,
     launchedAt: new Date(inst.launchedAt).toISOString(),
     state: 'Launching',
@@ -106,22 +107,7 @@ async function adoptInFlight(ctx: ControllerContext, req: GpuRequest, status: Gp
     for (const slot of pending) {
       const inst = instances.find((i) => instanceLaunchKey(i) === slot.launchKey);
       if (!inst) continue;
-      const offer: Offer = {
-        provider: provider.name,
-        providerType: provider.type,
-        instanceType: inst.instanceType,
-        gpuModel: req.spec.gpu.model,
-        gpuCount: req.spec.gpu.count,
-        gpuMemoryGiB: 0,
-        vcpus: 0,
-        memoryGiB: 0,
-        region: inst.region,
-        zone: inst.zone,
-        capacityType: inst.capacityType,
-        pricePerHour: inst.pricePerHour,
-        available: true,
-      };
-      putSlot(status, slotFrom(slot.index, slot.attempt, slot.launchKey, offer, inst));
+      putSlot(status, slotFrom(slot, inst));
       await recordEvent(ctx, req, 'Normal', Reasons.Adopted, `Adopted instance ${inst.id} launched earlier for node ${slot.index}`);
     }
   }
@@ -145,9 +131,9 @@ export async function launch(
   const generation = req.metadata.generation;
   await adoptInFlight(ctx, req, status);
 
-  const todo = slotsToLaunch(req, status, ctx.options.clusterName, now);
+  // Slots whose launch was cut short and not found above go again with the same key.
   const recovering = (status.nodes ?? []).filter((n) => n.state === 'Launching' && !n.instanceId);
-  const empty = [...recovering, ...todo.filter((t) => !recovering.some((r) => r.index === t.index))];
+  const empty = [...recovering, ...slotsToLaunch(req, status, ctx.options.clusterName, now)];
   if (empty.length === 0) return {};
 
   const providers = allowedProviders(ctx, req);
@@ -215,7 +201,7 @@ export async function launch(
             ? { id: req.spec.aws.capacityReservationId, preference: req.spec.aws.capacityReservationPreference }
             : undefined,
         });
-        putSlot(status, slotFrom(slot.index, slot.attempt, slot.launchKey, offer, inst));
+        putSlot(status, slotFrom(slot, inst, offer));
         await recordEvent(ctx, req, 'Normal', Reasons.Launched, `Launched ${inst.id} for node ${slot.index}: ${describeOffer(offer)}`);
         launched = true;
         break;
