@@ -5,22 +5,14 @@
  */
 import { Labels } from '../../api/constants.js';
 import type { GpuRequest } from '../../api/types.js';
+import { dnsSafe, instanceNamePrefix } from '../../providers/naming.js';
 import type { Instance } from '../../providers/types.js';
 
 export const LAUNCH_KEY_TAG = 'gpu-provisioner.dev/launch-key';
 
-function dnsSafe(s: string, max: number): string {
-  return s
-    .toLowerCase()
-    .replace(/[^a-z0-9-]/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, max)
-    .replace(/-+$/, '');
-}
-
 /** `gpr-<cluster>-<uid8>-`: every instance of one request starts with it. */
 export function requestKeyPrefix(clusterName: string, uid: string): string {
-  return `gpr-${dnsSafe(clusterName, 20)}-${dnsSafe(uid.replace(/-/g, ''), 8)}-`;
+  return `${instanceNamePrefix(clusterName)}${dnsSafe(uid.replace(/-/g, ''), 8)}-`;
 }
 
 /** At most 63 characters, DNS-label safe: usable as hostname, label value and ClientToken. */

@@ -9,6 +9,7 @@
  */
 import createClient from 'openapi-fetch';
 import { AuthError, InvalidRequestError, isNotFound, isProviderError, UnsupportedError } from '../errors.js';
+import { instanceNamePrefix } from '../naming.js';
 import type {
   Capabilities,
   CloudProvider,
@@ -63,20 +64,6 @@ export function fromLambdaTagKey(key: string): string {
   return key.startsWith(GROUP_TAG_PREFIX) ? `${GROUP}/${key.slice(GROUP_TAG_PREFIX.length)}` : key;
 }
 
-/**
- * The name prefix of every instance this cluster launches; the same rule as
- * src/controller/lifecycle/launch-key.ts (`gpr-<cluster, DNS-safe, 20 chars>-`).
- */
-export function ownedNamePrefix(clusterName: string): string {
-  const cluster = clusterName
-    .toLowerCase()
-    .replace(/[^a-z0-9-]/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 20)
-    .replace(/-+$/, '');
-  return `gpr-${cluster}-`;
-}
-
 export interface LambdaProviderOptions {
   /** Per-call timeout in ms (default 30 s). */
   timeoutMs?: number;
@@ -116,7 +103,7 @@ export class LambdaProvider implements CloudProvider {
     this.clock = ctx.clock;
     this.logger = ctx.logger.child({ provider: name, providerType: 'lambda' });
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.prefix = ownedNamePrefix(ctx.clusterName);
+    this.prefix = instanceNamePrefix(ctx.clusterName);
     this.sshKeyName = config.spec.lambda?.sshKeyName;
     this.regions = config.spec.regions?.length ? new Set(config.spec.regions) : undefined;
     const f = ctx.fetch ?? globalThis.fetch;

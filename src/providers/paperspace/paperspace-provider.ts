@@ -16,6 +16,7 @@ import {
   UnsupportedError,
 } from '../errors.js';
 import { callWithTimeout } from '../decorators/timeout.js';
+import { instanceNamePrefix } from '../naming.js';
 import type {
   Capabilities,
   CloudProvider,
@@ -68,20 +69,6 @@ export interface PaperspaceOptions {
 const PAGE_SIZE = 120;
 const AVAILABILITY_CONCURRENCY = 4;
 
-function dnsSafe(s: string, max: number): string {
-  return s
-    .toLowerCase()
-    .replace(/[^a-z0-9-]/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, max)
-    .replace(/-+$/, '');
-}
-
-/** The prefix every launch name of this cluster starts with (see lifecycle/launch-key.ts). */
-export function ownedPrefix(clusterName: string): string {
-  return `gpr-${dnsSafe(clusterName, 20)}-`;
-}
-
 function machineState(m: Machine): InstanceState {
   if (m.dtDeleted) return 'terminated';
   switch (m.state) {
@@ -128,7 +115,7 @@ export class PaperspaceProvider implements CloudProvider {
     this.apiKey = ctx.credentials.apiKey ?? '';
     this.clock = ctx.clock;
     this.logger = ctx.logger.child({ provider: config.name });
-    this.prefix = ownedPrefix(ctx.clusterName);
+    this.prefix = instanceNamePrefix(ctx.clusterName);
     this.prices = priceTable(config.spec.paperspace?.priceOverrides, this.logger);
     this.regions = config.spec.regions?.length ? config.spec.regions.map((r) => r.toLowerCase()) : REGION_CODES;
     this.timeoutMs = opts.timeoutMs ?? 30_000;

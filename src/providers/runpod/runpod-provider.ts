@@ -10,6 +10,7 @@
  */
 import createClient, { type Client } from 'openapi-fetch';
 import { describeError, InvalidRequestError, isNotFound, isProviderError, NotFoundError } from '../errors.js';
+import { instanceNamePrefix } from '../naming.js';
 import type {
   CapacityType,
   Capabilities,
@@ -92,21 +93,6 @@ const DEFAULTS = {
 
 const NODE_JOIN_REASON = 'RunPod runs containers, not machines: it cannot boot Talos or run a kubelet';
 
-/** Same shaping as the launch key's cluster part, so the prefix matches the names we are given. */
-function dnsSafe(s: string, max: number): string {
-  return s
-    .toLowerCase()
-    .replace(/[^a-z0-9-]/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, max)
-    .replace(/-+$/, '');
-}
-
-/** Every pod this cluster owns has a name starting with this. */
-export function ownedNamePrefix(clusterName: string): string {
-  return `gpr-${dnsSafe(clusterName, 20)}-`;
-}
-
 /** `<count>x <gpuTypeId>`: the RunPod GPU type id is needed verbatim to launch. */
 export function runpodInstanceType(gpuTypeId: string, gpuCount: number): string {
   return `${gpuCount}x ${gpuTypeId}`;
@@ -184,7 +170,7 @@ export class RunPodProvider implements CloudProvider {
     this.clock = ctx.clock;
     this.logger = ctx.logger.child({ provider: config.name, providerType: 'runpod' });
     this.apiKey = ctx.credentials.apiKey ?? '';
-    this.prefix = ownedNamePrefix(ctx.clusterName);
+    this.prefix = instanceNamePrefix(ctx.clusterName);
     this.regions = config.spec.regions?.length ? new Set(config.spec.regions) : undefined;
     this.fetchFn = ctx.fetch ?? globalThis.fetch.bind(globalThis);
     this.spot = options.spotPrices ?? false;

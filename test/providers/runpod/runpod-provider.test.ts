@@ -7,12 +7,8 @@ import {
   RateLimitedError,
   TransientError,
 } from '../../../src/providers/errors.js';
-import {
-  ownedNamePrefix,
-  RunPodEnv,
-  RunPodProvider,
-  type RunPodProviderOptions,
-} from '../../../src/providers/runpod/runpod-provider.js';
+import { instanceNamePrefix } from '../../../src/providers/naming.js';
+import { RunPodEnv, RunPodProvider, type RunPodProviderOptions } from '../../../src/providers/runpod/runpod-provider.js';
 import type { LaunchRequest, Offer } from '../../../src/providers/types.js';
 import { FakeClock, flushMicrotasks } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/util/logger.js';
@@ -101,7 +97,7 @@ describe('capabilities', () => {
   });
 
   it('owns names by a DNS-safe cluster prefix', () => {
-    expect(ownedNamePrefix(CLUSTER)).toBe(PREFIX);
+    expect(instanceNamePrefix(CLUSTER)).toBe(PREFIX);
   });
 });
 
