@@ -6,7 +6,6 @@
  */
 import { ConditionTypes, FINALIZER, Labels, Reasons } from '../../api/constants.js';
 import { setCondition } from '../../api/conditions.js';
-import { parseDuration } from '../../api/duration.js';
 import type { Condition, GpuRequest, GpuRequestStatus } from '../../api/types.js';
 import { isConflict } from '../../kube/errors.js';
 import { Kinds, type KubeObject } from '../../kube/types.js';
@@ -14,10 +13,10 @@ import { describeError } from '../../providers/errors.js';
 import type { InterruptionNotice } from '../../providers/types.js';
 import type { Controller, ReconcileResult } from '../runtime/manager.js';
 import type { ControllerContext } from '../context.js';
-import { recordEvent } from '../events.js';
 import { finalize } from '../termination/finalize.js';
-import { drainTimeoutMs, terminateNode } from '../termination/terminate-node.js';
+import { takeDownSlots } from '../termination/terminate-node.js';
 import { launch, slotsToLaunch } from './launch.js';
+import { beginExpiry, lifetimeEnd, markExpired } from './lifetime.js';
 import { applyNotices, noteReplacements, retireInterrupted } from '../interruption/react.js';
 import { observeRegistration } from './registration.js';
 import { accrueCost, derivePhase, interruptionInProgress, liveNodes, summarize } from './status.js';
@@ -44,13 +43,6 @@ export function statusPatch(prev: GpuRequestStatus | undefined, next: GpuRequest
   for (const key of Object.keys(prev ?? {})) if (!(key in next) || next[key as keyof GpuRequestStatus] === undefined) patch[key] = null;
   for (const [key, value] of Object.entries(next)) if (value !== undefined) patch[key] = value;
   return patch;
-}
-
-/** When the request's lifetime.maxDuration runs out (epoch ms), if it has one. */
-function lifetimeEnd(req: GpuRequest): number | undefined {
-  const max = req.spec.lifetime?.maxDuration;
-  const created = req.metadata.creationTimestamp;
-  return max && created ? Date.parse(created) + parseDuration(max) : undefined;
 }
 
 function minDefined(...values: (number | undefined)[]): number | undefined {
@@ -159,25 +151,9 @@ export class GpuRequestController implements Controller {
         });
     noteReplacements(ctx, status, freed);
     const registration = await observeRegistration(ctx, req, status);
-    if (expired) {
-      for (const slot of status.nodes ?? []) {
-        if (slot.state === 'Terminated' || slot.state === 'Terminating') continue;
-        slot.state = 'Terminating';
-        slot.terminatingSince = new Date(ctx.clock.now()).toISOString();
-      }
-    }
-
-    // Slots beyond `nodes` (scale-down) and slots marked for replacement are taken down.
-    let terminating = await retireInterrupted(ctx, req, status);
-    for (const slot of status.nodes ?? []) {
-      if (slot.interruption) continue;
-      const surplus = slot.index >= wanted && slot.state !== 'Terminated';
-      if (!surplus && slot.state !== 'Terminating') continue;
-      const since = slot.terminatingSince ? Date.parse(slot.terminatingSince) : ctx.clock.now();
-      const progress = await terminateNode(ctx, req, slot, since + drainTimeoutMs(ctx, req));
-      if (!progress.done) terminating = true;
-    }
-    status.nodes = (status.nodes ?? []).filter((n) => n.index < wanted || n.state !== 'Terminated');
+    if (expired) beginExpiry(ctx, status);
+    const retiring = await retireInterrupted(ctx, req, status);
+    const takingDown = await takeDownSlots(ctx, req, status, wanted);
     // Slots freed during this reconcile (join timeout, lost machine) launch again at once,
     // unless launch itself asked to wait (nothing fits, everything failed).
     const relaunch =
@@ -193,20 +169,7 @@ export class GpuRequestController implements Controller {
     status.message = noFit
       ? status.conditions?.find((c) => c.type === ConditionTypes.OfferSelected)?.message
       : undefined;
-    if (expired) {
-      const message = `lifetime.maxDuration ${req.spec.lifetime?.maxDuration} reached: machines terminated; delete this GpuRequest or raise maxDuration`;
-      if (!status.conditions?.some((c) => c.type === ConditionTypes.BudgetExceeded && c.status === 'True')) {
-        await recordEvent(ctx, req, 'Warning', Reasons.MaxDurationReached, message);
-      }
-      status.conditions = setCondition(
-        status.conditions,
-        { type: ConditionTypes.BudgetExceeded, status: 'True', reason: Reasons.MaxDurationReached, message },
-        ctx.clock.now(),
-        generation,
-      );
-      status.phase = liveNodes(status).length ? 'Terminating' : 'Failed';
-      status.message = message;
-    }
+    if (expired) await markExpired(ctx, req, status);
     Object.assign(status, summarize(status));
     status.observedGeneration = generation;
 
@@ -216,7 +179,7 @@ export class GpuRequestController implements Controller {
     if (JSON.stringify(status) !== before) await this.writeStatus(req, status);
     this.indexInstances(requestKey(req), status);
 
-    const busy = registration.waiting || terminating;
+    const busy = registration.waiting || retiring || takingDown;
     return {
       requeueAfterMs: minDefined(
         launched.requeueAfterMs,

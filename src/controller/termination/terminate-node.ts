@@ -6,7 +6,7 @@
  */
 import { DISRUPTION_TAINT_KEY, Reasons } from '../../api/constants.js';
 import { parseDuration } from '../../api/duration.js';
-import type { GpuRequest, NodeStatus } from '../../api/types.js';
+import type { GpuRequest, GpuRequestStatus, NodeStatus } from '../../api/types.js';
 import { Kinds, type Node } from '../../kube/types.js';
 import { cordonNode, isDrainable, podsOnNode, taintNode } from '../../kube/nodes.js';
 import { describeError, isNotFound } from '../../providers/errors.js';
@@ -77,4 +77,24 @@ export async function terminateNode(
   slot.state = 'Terminated';
   await recordEvent(ctx, req, 'Normal', Reasons.Terminated, `Node ${slot.index} (${slot.instanceId || 'no instance'}) terminated`);
   return { done: true };
+}
+
+/**
+ * Takes down slots beyond `nodes` (scale-down) and slots marked Terminating (join
+ * timeout, lost machine, expiry). Interrupted slots have their own deadline and are
+ * left to the interruption step. Terminated slots beyond `nodes` are dropped from
+ * status. Returns whether any is still on its way out.
+ */
+export async function takeDownSlots(ctx: ControllerContext, req: GpuRequest, status: GpuRequestStatus, wanted: number): Promise<boolean> {
+  let waiting = false;
+  for (const slot of status.nodes ?? []) {
+    if (slot.interruption) continue;
+    const surplus = slot.index >= wanted && slot.state !== 'Terminated';
+    if (!surplus && slot.state !== 'Terminating') continue;
+    const since = slot.terminatingSince ? Date.parse(slot.terminatingSince) : ctx.clock.now();
+    const progress = await terminateNode(ctx, req, slot, since + drainTimeoutMs(ctx, req));
+    if (!progress.done) waiting = true;
+  }
+  status.nodes = (status.nodes ?? []).filter((n) => n.index < wanted || n.state !== 'Terminated');
+  return waiting;
 }
