@@ -78,7 +78,7 @@ describe('validateObject refuses bad manifests, naming the field', () => {
     ['aws settings on a lambda provider', provider({ type: 'lambda', ...creds, aws: { subnetIds: [] } }), 'spec.aws', /Forbidden: aws is allowed only when type is aws/],
     ['lambda settings on an aws provider', provider({ type: 'aws', ...creds, lambda: { sshKeyName: 'k' } }), 'spec.lambda', /Forbidden: lambda is allowed only when type is lambda/],
     ['paperspace settings on a runpod provider', provider({ type: 'runpod', ...creds, paperspace: {} }), 'spec.paperspace', /Forbidden/],
-    ['sim settings on a real cloud', provider({ type: 'aws', ...creds, sim: { seed: 1 } }), 'spec.sim', /Forbidden: sim is allowed only when type is sim/],
+    ['sim settings on a real cloud', provider({ type: 'aws', ...creds, sim: { bootSeconds: 1 } }), 'spec.sim', /Forbidden: sim is allowed only when type is sim/],
     ['duplicate provider regions', provider({ type: 'sim', regions: ['a', 'a'] }), 'spec.regions', /must not contain duplicate entries/],
     ['price refresh too often', provider({ type: 'sim', priceRefreshInterval: '5s' }), 'spec.priceRefreshInterval', /at least 30s/],
     ['join timeout too short', provider({ type: 'sim', joinTimeout: '30s' }), 'spec.joinTimeout', /at least 1m/],

@@ -188,10 +188,6 @@ export interface GpuProviderSimSpec {
    * Milliseconds each simulated API call takes.
    */
   callLatencyMs?: number;
-  /**
-   * Seed for the simulated prices and capacity, so runs repeat.
-   */
-  seed?: number;
 }
 
 /**
