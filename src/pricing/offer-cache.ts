@@ -55,6 +55,8 @@ export class OfferCache {
   private readonly refreshedAt = new Map<string, number>();
   private readonly failures = new Map<string, RefreshFailure>();
   private readonly forceNext = new Set<string>();
+  /** Per-provider refresh interval (GpuProvider spec.priceRefreshInterval), over the default TTL. */
+  private readonly ttls = new Map<string, number>();
 
   constructor(opts: OfferCacheOptions) {
     this.clock = opts.clock;
@@ -76,10 +78,12 @@ export class OfferCache {
   /** The provider's offers; calls the provider at most once per TTL. */
   async getOffers(provider: CloudProvider): Promise<Offer[]> {
     const force = this.forceNext.delete(provider.name);
+    const ttl = this.ttls.get(provider.name);
     const offers = await this.cache.fetch(provider.name, {
       context: provider,
       forceRefresh: force,
       allowStale: !force,
+      ...(ttl !== undefined ? { ttl } : {}),
     });
     return offers ?? [];
   }
@@ -114,8 +118,14 @@ export class OfferCache {
     this.forceNext.add(provider);
   }
 
+  /** How long this provider's offers stay fresh; the next refresh uses it. */
+  setTtl(provider: string, ttlMs: number): void {
+    this.ttls.set(provider, ttlMs);
+  }
+
   /** Forgets a provider that no longer exists. */
   forget(provider: string): void {
+    this.ttls.delete(provider);
     this.cache.delete(provider);
     this.refreshedAt.delete(provider);
     this.failures.delete(provider);

@@ -181,6 +181,24 @@ describe('OfferCache', () => {
     expect(p.calls).toBe(2);
   });
 
+  it('a provider with its own refresh interval is refreshed on that interval', async () => {
+    const clock = new FakeClock();
+    const cache = new OfferCache({ clock, ttlMs: 300_000 });
+    const quick = new ScriptedProvider('quick');
+    const slow = new ScriptedProvider('slow');
+    cache.setTtl('quick', 60_000);
+    await cache.getAll([quick, slow]);
+    await clock.advance(60_001);
+    quick.price = 2;
+    slow.price = 2;
+    await cache.getAll([quick, slow]);
+    await cache.getAll([quick, slow]);
+    expect(quick.calls).toBe(2);
+    expect(slow.calls).toBe(1);
+    expect((await cache.getOffers(quick))[0]?.pricePerHour).toBe(2);
+    expect((await cache.getOffers(slow))[0]?.pricePerHour).toBe(1);
+  });
+
   it('forget drops a provider entirely', async () => {
     const clock = new FakeClock();
     const cache = new OfferCache({ clock });

@@ -140,6 +140,7 @@ export class GpuProviderController implements Controller {
 
     this.built.set(name, entry);
     registry.set(name, entry.provider);
+    offers.setTtl(name, refreshMs);
     this.settings.set(name, { joinTimeoutMs: gp.spec.joinTimeout ? parseDuration(gp.spec.joinTimeout) : undefined });
     const result = await offers.getAll([entry.provider]);
     const failure = result.errors[0];
@@ -204,7 +205,7 @@ export class GpuProviderController implements Controller {
     this.built.delete(name);
     this.deps.registry.remove(name);
     this.settings.delete(name);
-    this.deps.offers.invalidate(name);
+    this.deps.offers.forget(name);
     await entry?.close?.();
   }
 
