@@ -17,6 +17,7 @@ import {
   TransientError,
   isProviderError,
 } from '../errors.js';
+import { clip, redact } from '../http-errors.js';
 
 type Kind = 'capacity' | 'quota' | 'rate' | 'auth' | 'notfound' | 'invalid' | 'transient';
 
@@ -183,19 +184,15 @@ function describe(operation: string, code: string, e: SdkErrorLike, secrets: rea
   let text = typeof e.message === 'string' ? e.message : '';
   // UnauthorizedOperation carries a long encoded policy blob: only the sentence before it helps.
   text = text.replace(/\s*Encoded authorization failure message:.*$/s, '');
-  text = scrub(text, secrets).replace(/\s+/g, ' ').trim();
-  if (text.length > MAX_MESSAGE) text = `${text.slice(0, MAX_MESSAGE)}...`;
+  text = clip(scrub(text, secrets), MAX_MESSAGE);
   const requestId = e.$metadata?.requestId ? ` (request ${e.$metadata.requestId})` : '';
   return `AWS ${operation} failed: ${code}${text ? `: ${text}` : ''}${requestId}`;
 }
 
 /** Removes credential values and anything shaped like an AWS access key id. */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s.length >= 4) out = out.split(s).join('[redacted]');
-  }
-  return out.replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '[redacted]');
+  const redacted = redact(text, secrets.filter((s) => s.length >= 4));
+  return redacted.replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '[redacted]');
 }
 
 /** Retry-After in seconds or as an HTTP date; AWS rarely sends it, so undefined is normal. */

@@ -17,6 +17,7 @@ import {
   RateLimitedError,
   TransientError,
 } from '../errors.js';
+import { clip, isRecord, redact, retryAfterMs } from '../http-errors.js';
 
 /** What the adapter was doing; `launch` changes what "object does not exist" means. */
 export type LambdaOperation =
@@ -58,23 +59,6 @@ export const LAMBDA_ERROR_CODES: Readonly<Record<string, Kind>> = {
   'global/internal-error': 'Transient',
 };
 
-const MAX_MESSAGE = 300;
-
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length > 0) out = out.split(s).join('[redacted]');
-  return out;
-}
-
-function clip(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > MAX_MESSAGE ? `${oneLine.slice(0, MAX_MESSAGE)}...` : oneLine;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** `{ error: { code, message } }` -> its parts; anything else -> the text of it. */
 export function vendorError(body: unknown): { code?: string; message: string } {
   if (isRecord(body) && isRecord(body.error)) {
@@ -84,34 +68,6 @@ export function vendorError(body: unknown): { code?: string; message: string } {
   }
   if (body === undefined || body === null || body === '') return { message: '' };
   return { message: clip(typeof body === 'string' ? body : JSON.stringify(body)) };
-}
-
-function secondsToMs(s: number): number {
-  return Math.max(0, Math.round(s * 1000));
-}
-
-/**
- * How long Lambda asked us to wait: Retry-After (seconds or an HTTP date), else the
- * `RateLimit` header's `reset=` / `t=` parameter, else `RateLimit-Reset` or
- * `X-RateLimit-Reset` in seconds.
- */
-export function retryAfterMs(headers: Headers, now: number): number | undefined {
-  const retryAfter = headers.get('retry-after')?.trim();
-  if (retryAfter) {
-    if (/^\d+(?:\.\d+)?$/.test(retryAfter)) return secondsToMs(Number(retryAfter));
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
-  const rateLimit = headers.get('ratelimit');
-  if (rateLimit) {
-    const resets = [...rateLimit.matchAll(/(?:^|[;,\s])(?:reset|t)=(\d+)/g)].map((m) => Number(m[1]));
-    if (resets.length > 0) return secondsToMs(Math.max(...resets));
-  }
-  for (const name of ['ratelimit-reset', 'x-ratelimit-reset']) {
-    const v = headers.get(name)?.trim();
-    if (v && /^\d+$/.test(v)) return secondsToMs(Number(v));
-  }
-  return undefined;
 }
 
 function kindOf(f: HttpFailure, code: string | undefined): Kind {

@@ -16,6 +16,7 @@ import {
   RateLimitedError,
   TransientError,
 } from '../errors.js';
+import { clip, isRecord, redact, retryAfterHeaderMs, secondsToMs } from '../http-errors.js';
 
 /** Messages RunPod gives when the requested GPUs are not free; seen from REST, GraphQL and runpodctl. */
 export const CAPACITY_PATTERNS: readonly RegExp[] = [
@@ -35,8 +36,6 @@ export const QUOTA_PATTERNS: readonly RegExp[] = [
 
 const AUTH_PATTERNS: readonly RegExp[] = [/unauthori[sz]ed/i, /invalid api key/i, /api key (?:is )?(?:missing|invalid)/i];
 
-const MAX_MESSAGE = 300;
-
 export interface HttpFailure {
   status: number;
   headers: Headers;
@@ -51,23 +50,6 @@ export interface ErrorContext {
   secrets: readonly string[];
   /** epoch ms, for Retry-After given as an HTTP date. */
   now: number;
-}
-
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s.length > 0) out = out.split(s).join('[redacted]');
-  }
-  return out;
-}
-
-function clip(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > MAX_MESSAGE ? `${oneLine.slice(0, MAX_MESSAGE)}...` : oneLine;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**
@@ -92,10 +74,6 @@ export function vendorMessage(body: unknown): string {
   return clip(parts.length > 0 ? parts.join(': ') : JSON.stringify(body));
 }
 
-function secondsToMs(s: number): number {
-  return Math.max(0, Math.round(s * 1000));
-}
-
 /**
  * How long RunPod asked us to wait. Retry-After (seconds or an HTTP date) wins; else the
  * structured `RateLimit` header (`"minute";r=0;t=12, "hour";r=2800;t=1812`): the longest
@@ -103,12 +81,8 @@ function secondsToMs(s: number): number {
  * older `RateLimit-Reset` (seconds).
  */
 export function retryAfterMs(headers: Headers, now: number): number | undefined {
-  const retryAfter = headers.get('retry-after')?.trim();
-  if (retryAfter) {
-    if (/^\d+(?:\.\d+)?$/.test(retryAfter)) return secondsToMs(Number(retryAfter));
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
+  const fromRetryAfter = retryAfterHeaderMs(headers, now);
+  if (fromRetryAfter !== undefined) return fromRetryAfter;
   const rateLimit = headers.get('ratelimit');
   if (rateLimit) {
     const windows = rateLimit.split(',').map((member) => {

@@ -7,7 +7,8 @@ import {
   RateLimitedError,
   TransientError,
 } from '../../../src/providers/errors.js';
-import { fromHttpFailure, fromThrown, retryAfterMs, type LambdaOperation } from '../../../src/providers/lambda/errors.js';
+import { retryAfterMs } from '../../../src/providers/http-errors.js';
+import { fromHttpFailure, fromThrown, type LambdaOperation } from '../../../src/providers/lambda/errors.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 const KEY = 'secret_lambda_key_0123456789abcdef';

@@ -7,12 +7,8 @@ import {
   RateLimitedError,
   TransientError,
 } from '../../../src/providers/errors.js';
-import {
-  fromEventError,
-  fromFetchFailure,
-  fromHttpFailure,
-  retryAfterMs,
-} from '../../../src/providers/paperspace/errors.js';
+import { retryAfterMs } from '../../../src/providers/http-errors.js';
+import { fromEventError, fromFetchFailure, fromHttpFailure } from '../../../src/providers/paperspace/errors.js';
 
 const KEY = 'ps-secret-key-abc123';
 const NOW = Date.parse('2026-01-01T00:00:00Z');

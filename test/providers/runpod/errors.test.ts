@@ -1,14 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ProviderErrorKind } from '../../../src/providers/errors.js';
 import { TransientError } from '../../../src/providers/errors.js';
-import {
-  fromGraphQLErrors,
-  fromHttpFailure,
-  fromThrown,
-  redact,
-  retryAfterMs,
-  vendorMessage,
-} from '../../../src/providers/runpod/errors.js';
+import { redact } from '../../../src/providers/http-errors.js';
+import { fromGraphQLErrors, fromHttpFailure, fromThrown, retryAfterMs, vendorMessage } from '../../../src/providers/runpod/errors.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 const KEY = 'rpa_SECRETSECRETSECRET0123456789';
