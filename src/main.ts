@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     configServer?.close();
   });
   operator.start();
-  logger.info('gpu-provisioner started', { namespace, cluster: env.CLUSTER_NAME ?? 'default' });
+  logger.info('gpu-provisioner started', { operatorNamespace: namespace, cluster: env.CLUSTER_NAME ?? 'default' });
 }
 
 main().catch((e: unknown) => {
