@@ -8,25 +8,7 @@ import {
   type OfferFilter,
 } from '../../src/cli/offer-table.js';
 import type { Capabilities, Offer } from '../../src/providers/types.js';
-
-function offer(overrides: Partial<Offer> = {}): Offer {
-  return {
-    provider: 'aws',
-    providerType: 'aws',
-    instanceType: 'p5.48xlarge',
-    gpuModel: 'H100',
-    gpuCount: 8,
-    gpuMemoryGiB: 80,
-    vcpus: 192,
-    memoryGiB: 2048,
-    region: 'us-east-1',
-    zone: 'us-east-1a',
-    capacityType: 'on-demand',
-    pricePerHour: 55.04,
-    available: true,
-    ...overrides,
-  };
-}
+import { offer } from '../support/builders.js';
 
 const OFFERS: Offer[] = [
   offer(),

@@ -22,6 +22,7 @@ import {
 import type { LaunchRequest, Offer } from '../../../src/providers/types.js';
 import { FakeClock } from '../../../src/util/clock.js';
 import { createLogger, silentLogger } from '../../../src/util/logger.js';
+import { offer as anyOffer } from '../../support/builders.js';
 import { awsError, fakeEc2 } from './fake-ec2.js';
 
 const ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
@@ -55,23 +56,9 @@ function provider(spec: GpuProviderSpec = SPEC, options: AwsProviderOptions = {}
   );
 }
 
+/** The spot offer of the provider under test, at the price the fake spot history gives. */
 function offer(overrides: Partial<Offer> = {}): Offer {
-  return {
-    provider: 'aws-main',
-    providerType: 'aws',
-    instanceType: 'p5.48xlarge',
-    gpuModel: 'H100',
-    gpuCount: 8,
-    gpuMemoryGiB: 80,
-    vcpus: 192,
-    memoryGiB: 2048,
-    region: 'us-east-1',
-    zone: 'us-east-1a',
-    capacityType: 'spot',
-    pricePerHour: 31.4648,
-    available: true,
-    ...overrides,
-  };
+  return anyOffer({ provider: 'aws-main', capacityType: 'spot', pricePerHour: 31.4648, ...overrides });
 }
 
 function launchRequest(overrides: Partial<LaunchRequest> = {}): LaunchRequest {
