@@ -17,6 +17,7 @@ import type { ProviderFactory, ProviderType } from './providers/types.js';
 import type { Clock } from './util/clock.js';
 import type { Logger } from './util/logger.js';
 import { InterruptionPoller } from './controller/interruption/poller.js';
+import { GarbageCollector } from './controller/garbagecollection/collector.js';
 import { noInterruptionMetrics, type InterruptionMetrics } from './metrics/interruption-metrics.js';
 import { createTalosBootstrap, type TalosDefaults } from './talos/bootstrap-builder.js';
 import type { ConfigStore } from './talos/config-endpoint.js';
@@ -55,6 +56,7 @@ export class Operator {
   readonly providerController: GpuProviderController;
   readonly requestController: GpuRequestController;
   readonly interruptions: InterruptionPoller;
+  readonly garbage: GarbageCollector;
   private readonly elector?: LeaderElector;
 
   constructor(private readonly opts: OperatorOptions) {
@@ -104,6 +106,14 @@ export class Operator {
       .register(this.providerController)
       .register(this.requestController)
       .register(new UnmatchedNodeController({ cluster, clock }));
+    this.garbage = new GarbageCollector({
+      cluster,
+      providers: this.registry,
+      clock,
+      logger: logger.child({ controller: 'garbagecollection' }),
+      graceMs: options.orphanGraceMs,
+      intervalMs: options.orphanScanMs,
+    });
     this.interruptions = new InterruptionPoller({
       providers: this.registry,
       clock,
@@ -126,6 +136,7 @@ export class Operator {
         onStoppedLeading: () => {
           logger.error('lost leadership; stopping');
           void this.interruptions.stop();
+          void this.garbage.stop();
           void this.manager.stop().finally(() => opts.onLostLeadership?.());
         },
       });
@@ -141,6 +152,7 @@ export class Operator {
   private act(): void {
     this.manager.start();
     this.interruptions.start();
+    this.garbage.start();
   }
 
   get isLeader(): boolean {
@@ -150,6 +162,7 @@ export class Operator {
   /** Stops taking work, finishes what is in flight, releases the Lease. */
   async stop(timeoutMs = 30_000): Promise<void> {
     await this.interruptions.stop();
+    await this.garbage.stop();
     await this.manager.stop(timeoutMs);
     await this.providerController.close();
     await this.elector?.release();

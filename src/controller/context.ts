@@ -40,6 +40,10 @@ export interface LifecycleOptions {
   unavailableTtlMs: number;
   /** How often providers are asked for interruption notices. */
   interruptionPollMs: number;
+  /** A machine no GpuRequest holds is terminated once it is this old. */
+  orphanGraceMs: number;
+  /** How often every provider's machines are checked against the GpuRequests. */
+  orphanScanMs: number;
 }
 
 export const defaultLifecycleOptions: LifecycleOptions = {
@@ -50,6 +54,8 @@ export const defaultLifecycleOptions: LifecycleOptions = {
   defaultDrainTimeoutMs: 2 * 60_000,
   unavailableTtlMs: 3 * 60_000,
   interruptionPollMs: 5_000,
+  orphanGraceMs: 10 * 60_000,
+  orphanScanMs: 2 * 60_000,
 };
 
 export interface ControllerContext {
