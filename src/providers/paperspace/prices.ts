@@ -1,9 +1,10 @@
 /**
  * Paperspace has no price API, so prices ship with the code. On-demand list prices in
- * USD per machine-hour for Linux machines, as published on https://www.paperspace.com/pricing
- * (recorded 2024-06; the machine's usageRate confirms the price of a running machine).
- * Storage is billed apart and is not included. When Paperspace changes its prices,
- * GpuProvider `spec.paperspace.priceOverrides` corrects them without a release.
+ * USD per machine-hour for Linux machines, as https://www.paperspace.com/pricing listed
+ * them around 2024-06. They have not been checked against the live page since, so treat
+ * them as a starting point: GpuProvider `spec.paperspace.priceOverrides` replaces any of
+ * them without a release, and a running machine's usageRate says what it really costs.
+ * Storage is billed apart and is not included.
  */
 import type { Logger } from '../../util/logger.js';
 
