@@ -60,6 +60,7 @@ const CRDS = [
       'spec.aws': 'GpuProviderAwsSpec',
       'spec.lambda': 'GpuProviderLambdaSpec',
       'spec.paperspace': 'GpuProviderPaperspaceSpec',
+      'spec.runpod': 'GpuProviderRunPodSpec',
       'spec.paperspace.priceOverrides[]': 'PriceOverride',
       'spec.sim': 'GpuProviderSimSpec',
       status: 'GpuProviderStatus',

@@ -29,6 +29,7 @@ export type {
   GpuProviderAwsSpec,
   GpuProviderLambdaSpec,
   GpuProviderPaperspaceSpec,
+  GpuProviderRunPodSpec,
   GpuProviderSimSpec,
   GpuProviderSpec,
   GpuProviderStatus,

@@ -56,6 +56,10 @@ export interface GpuProviderSpec {
    */
   paperspace?: GpuProviderPaperspaceSpec;
   /**
+   * RunPod settings. Allowed only when type is runpod.
+   */
+  runpod?: GpuProviderRunPodSpec;
+  /**
    * Simulated-cloud settings. Allowed only when type is sim.
    */
   sim?: GpuProviderSimSpec;
@@ -160,6 +164,20 @@ export interface GpuProviderPaperspaceSpec {
    * Items: The price of one machine type.
    */
   priceOverrides?: PriceOverride[];
+  /**
+   * OS template the machines boot before they kexec into Talos; without it, the first template named like Ubuntu 22.04.
+   */
+  templateId?: string;
+}
+
+/**
+ * RunPod settings. Allowed only when type is runpod.
+ */
+export interface GpuProviderRunPodSpec {
+  /**
+   * Also list interruptible (spot) offers, priced through RunPod's GraphQL API since its REST API has no spot prices.
+   */
+  spotPrices?: boolean;
 }
 
 /**

@@ -453,4 +453,5 @@ async function mapPool<I, O>(items: readonly I[], limit: number, fn: (item: I) =
   return out;
 }
 
-export const createPaperspaceProvider: ProviderFactory = (config, ctx) => new PaperspaceProvider(config, ctx);
+export const createPaperspaceProvider: ProviderFactory = (config, ctx) =>
+  new PaperspaceProvider(config, ctx, { templateId: config.spec.paperspace?.templateId });

@@ -195,7 +195,7 @@ export class RunPodProvider implements CloudProvider {
         'node-join': NODE_JOIN_REASON,
         'capacity-reservation': 'RunPod has no capacity reservations to target',
         'interruption-notice': 'RunPod gives no advance notice; interruptions are found by polling pod state',
-        ...(this.spot ? {} : { spot: 'spot prices come only from RunPod GraphQL, which is off for this provider (spotPrices option)' }),
+        ...(this.spot ? {} : { spot: 'spot prices come only from RunPod GraphQL, which is off for this provider (GpuProvider spec.runpod.spotPrices)' }),
       },
     };
   }
@@ -492,7 +492,8 @@ export class RunPodProvider implements CloudProvider {
 
 /** Builds a RunPod adapter with the given options (spot prices, cloud, image ...). */
 export function runPodProviderFactory(options: RunPodProviderOptions = {}): ProviderFactory {
-  return (config, ctx) => new RunPodProvider(config, ctx, options);
+  return (config, ctx) =>
+    new RunPodProvider(config, ctx, { spotPrices: config.spec.runpod?.spotPrices ?? false, ...options });
 }
 
 export const createRunPodProvider: ProviderFactory = runPodProviderFactory();

@@ -10,7 +10,7 @@ import {
   TransientError,
   UnsupportedError,
 } from '../../../src/providers/errors.js';
-import { PaperspaceProvider, type PaperspaceOptions } from '../../../src/providers/paperspace/paperspace-provider.js';
+import { createPaperspaceProvider, PaperspaceProvider, type PaperspaceOptions } from '../../../src/providers/paperspace/paperspace-provider.js';
 import type { LaunchRequest, Offer } from '../../../src/providers/types.js';
 import type { GpuProviderSpec } from '../../../src/api/types.js';
 import { contractLaunchRequest, describeProviderContract } from '../contract.js';
@@ -110,6 +110,17 @@ describe('paperspace adapter', () => {
       region: 'East Coast (NY2)',
       emailPassword: false,
     });
+  });
+
+  it('boots the OS template the GpuProvider names in spec.paperspace.templateId', async () => {
+    const p = createPaperspaceProvider(
+      { name: 'paperspace-main', spec: { type: 'paperspace', regions: ['ny2'], paperspace: { templateId: 'tpl-pinned' } } },
+      { clusterName: CLUSTER, credentials: { apiKey: FAKE_API_KEY }, clock: new RealClock(), logger: silentLogger(), baseUrl: fake.baseUrl },
+    );
+    await p.create(launch(7));
+    const post = fake.server.requests.find((r) => r.method === 'POST' && r.path === '/machines')!;
+    expect(JSON.parse(post.body)).toMatchObject({ templateId: 'tpl-pinned' });
+    expect(fake.server.requests.some((r) => r.path.startsWith('/templates'))).toBe(false);
   });
 
   it('returns the machine already made for a name instead of buying a second one', async () => {

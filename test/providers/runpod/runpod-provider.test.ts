@@ -8,7 +8,7 @@ import {
   TransientError,
 } from '../../../src/providers/errors.js';
 import { instanceNamePrefix } from '../../../src/providers/naming.js';
-import { RunPodEnv, RunPodProvider, type RunPodProviderOptions } from '../../../src/providers/runpod/runpod-provider.js';
+import { createRunPodProvider, RunPodEnv, RunPodProvider, type RunPodProviderOptions } from '../../../src/providers/runpod/runpod-provider.js';
 import type { LaunchRequest, Offer } from '../../../src/providers/types.js';
 import { FakeClock, flushMicrotasks } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/util/logger.js';
@@ -94,6 +94,14 @@ describe('capabilities', () => {
     expect(p.capabilities.unsupported['capacity-reservation']).toBeDefined();
     expect(p.capabilities.unsupported.spot).toBeDefined();
     expect(build('http://127.0.0.1:9', { spotPrices: true }).capabilities.unsupported.spot).toBeUndefined();
+  });
+
+  it('turns spot on from the GpuProvider spec', () => {
+    const ctx = { clusterName: CLUSTER, credentials: { apiKey: API_KEY }, clock: new FakeClock(), logger: silentLogger() };
+    const on = createRunPodProvider({ name: 'rp', spec: { type: 'runpod', runpod: { spotPrices: true } } }, ctx);
+    const off = createRunPodProvider({ name: 'rp', spec: { type: 'runpod' } }, ctx);
+    expect(on.capabilities.unsupported.spot).toBeUndefined();
+    expect(off.capabilities.unsupported.spot).toMatch(/spec\.runpod\.spotPrices/);
   });
 
   it('owns names by a DNS-safe cluster prefix', () => {
