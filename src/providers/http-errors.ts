@@ -55,3 +55,20 @@ export function retryAfterMs(headers: Headers, now: number): number | undefined 
   }
   return undefined;
 }
+
+/** An HTTP answer that was not a success, as the adapters' errors.ts modules take it. */
+export interface HttpFailure<Operation extends string = string> {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body, or the raw text when it was not JSON. */
+  body: unknown;
+  /** What was being done, e.g. `create pod`; it leads the message. */
+  operation: Operation;
+}
+
+export interface ErrorContext {
+  /** Values that must never appear in a message (the API key). */
+  secrets: readonly string[];
+  /** epoch ms, for a Retry-After given as an HTTP date. */
+  now: number;
+}

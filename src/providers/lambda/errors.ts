@@ -17,7 +17,7 @@ import {
   RateLimitedError,
   TransientError,
 } from '../errors.js';
-import { clip, isRecord, redact, retryAfterMs } from '../http-errors.js';
+import { clip, isRecord, redact, retryAfterMs, type ErrorContext, type HttpFailure as SharedHttpFailure } from '../http-errors.js';
 
 /** What the adapter was doing; `launch` changes what "object does not exist" means. */
 export type LambdaOperation =
@@ -28,20 +28,7 @@ export type LambdaOperation =
   | 'terminate'
   | 'list ssh keys';
 
-export interface HttpFailure {
-  status: number;
-  headers: Headers;
-  /** Parsed JSON body, or the raw text when it was not JSON. */
-  body: unknown;
-  operation: LambdaOperation;
-}
-
-export interface ErrorContext {
-  /** Values that must never appear in a message (the API key). */
-  secrets: readonly string[];
-  /** epoch ms, for a Retry-After given as an HTTP date. */
-  now: number;
-}
+type HttpFailure = SharedHttpFailure<LambdaOperation>;
 
 type Kind = 'InsufficientCapacity' | 'QuotaExceeded' | 'Auth' | 'NotFound' | 'InvalidRequest' | 'Transient' | 'RateLimited';
 

@@ -18,23 +18,7 @@ import {
   RateLimitedError,
   TransientError,
 } from '../errors.js';
-import { clip, isRecord, redact, retryAfterMs } from '../http-errors.js';
-
-export interface HttpFailure {
-  status: number;
-  headers: Headers;
-  /** Parsed JSON body, or the raw text when it was not JSON. */
-  body: unknown;
-  /** What the adapter was doing, e.g. `create machine`. */
-  operation: string;
-}
-
-export interface ErrorContext {
-  /** Values that must never appear in a message (the API key). */
-  secrets: readonly string[];
-  /** epoch ms, for a Retry-After given as an HTTP date. */
-  now: number;
-}
+import { clip, isRecord, redact, retryAfterMs, type ErrorContext, type HttpFailure } from '../http-errors.js';
 
 /**
  * Messages Paperspace gives when a machine type has no room in a region, from the

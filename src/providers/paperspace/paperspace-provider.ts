@@ -30,7 +30,8 @@ import type {
 } from '../types.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import { fromEventError, fromFetchFailure, fromHttpFailure, type ErrorContext } from './errors.js';
+import { fromEventError, fromFetchFailure, fromHttpFailure } from './errors.js';
+import type { ErrorContext } from '../http-errors.js';
 import type { components, paths } from './generated/paperspace.js';
 import { MACHINE_TYPES, machineTypeSpec } from './gpu-names.js';
 import { priceTable } from './prices.js';

@@ -16,7 +16,7 @@ import {
   RateLimitedError,
   TransientError,
 } from '../errors.js';
-import { clip, isRecord, redact, retryAfterHeaderMs, secondsToMs } from '../http-errors.js';
+import { clip, isRecord, redact, retryAfterHeaderMs, secondsToMs, type ErrorContext, type HttpFailure } from '../http-errors.js';
 
 /** Messages RunPod gives when the requested GPUs are not free; seen from REST, GraphQL and runpodctl. */
 export const CAPACITY_PATTERNS: readonly RegExp[] = [
@@ -35,22 +35,6 @@ export const QUOTA_PATTERNS: readonly RegExp[] = [
 ];
 
 const AUTH_PATTERNS: readonly RegExp[] = [/unauthori[sz]ed/i, /invalid api key/i, /api key (?:is )?(?:missing|invalid)/i];
-
-export interface HttpFailure {
-  status: number;
-  headers: Headers;
-  /** The parsed JSON body, or the raw text when it was not JSON. */
-  body: unknown;
-  /** What was being done, e.g. `create pod`; it leads the message. */
-  operation: string;
-}
-
-export interface ErrorContext {
-  /** Values that must never appear in a message (the API key). */
-  secrets: readonly string[];
-  /** epoch ms, for Retry-After given as an HTTP date. */
-  now: number;
-}
 
 /**
  * The vendor's own words from any of RunPod's error shapes: v2 problem+json

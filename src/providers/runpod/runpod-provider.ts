@@ -26,7 +26,8 @@ import type {
 } from '../types.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import { fromGraphQLErrors, fromHttpFailure, fromThrown, type ErrorContext } from './errors.js';
+import { fromGraphQLErrors, fromHttpFailure, fromThrown } from './errors.js';
+import type { ErrorContext } from '../http-errors.js';
 import type { components as RestComponents, paths as RestPaths } from './generated/runpod.js';
 import type { components as CatalogComponents, paths as CatalogPaths } from './generated/runpod-v2.js';
 import { runpodGpuModel } from './gpu-names.js';
