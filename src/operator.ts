@@ -4,10 +4,16 @@
  */
 import { ControllerManager, type ReconcileEvent } from './controller/runtime/manager.js';
 import { LeaderElector } from './controller/runtime/leader-election.js';
-import { GpuRequestController } from './controller/lifecycle/controller.js';
+import { GpuRequestController, type RequestControllerOptions } from './controller/request/controller.js';
+import { GpuMachineController } from './controller/machine/controller.js';
 import { GpuProviderController } from './controller/provider/controller.js';
-import { UnmatchedNodeController } from './controller/node/unmatched-node.js';
-import { defaultLifecycleOptions, type BootstrapBuilder, type LifecycleOptions } from './controller/context.js';
+import { InterruptionRouter } from './controller/interruption/router.js';
+import {
+  defaultLifecycleOptions,
+  type BootstrapBuilder,
+  type ControllerContext,
+  type LifecycleOptions,
+} from './controller/context.js';
 import type { ClusterPort } from './kube/types.js';
 import { OfferCache } from './pricing/offer-cache.js';
 import { UnavailableOfferings } from './pricing/unavailable-offerings.js';
@@ -46,6 +52,8 @@ export interface OperatorOptions {
   metrics?: InterruptionMetrics;
   /** Called when leadership is lost (not released): the process should exit and restart. */
   onLostLeadership?: () => void;
+  /** Names of new GpuMachines (tests fix them). */
+  machineNames?: RequestControllerOptions['suffix'];
 }
 
 export class Operator {
@@ -55,6 +63,8 @@ export class Operator {
   readonly manager: ControllerManager;
   readonly providerController: GpuProviderController;
   readonly requestController: GpuRequestController;
+  readonly machineController: GpuMachineController;
+  readonly router: InterruptionRouter;
   readonly interruptions: InterruptionPoller;
   readonly garbage: GarbageCollector;
   private readonly elector?: LeaderElector;
@@ -75,7 +85,7 @@ export class Operator {
       defaultSecretNamespace: opts.namespace,
       decorators: opts.decorators,
     });
-    this.requestController = new GpuRequestController({
+    const ctx: ControllerContext = {
       cluster,
       providers: this.registry,
       offers: this.offers,
@@ -90,11 +100,16 @@ export class Operator {
           defaults: { secretNamespace: opts.namespace, ...opts.talos },
         }),
       clock,
-      logger: logger.child({ controller: 'gpurequest' }),
+      logger,
       options,
       metrics: opts.metrics ?? noInterruptionMetrics,
       providerSettings: (name) => this.providerController.settingsOf(name),
-    });
+    };
+    this.requestController = new GpuRequestController({ ...ctx, logger: logger.child({ controller: 'gpurequest' }) }, { suffix: opts.machineNames });
+    this.machineController = new GpuMachineController(
+      { ...ctx, logger: logger.child({ controller: 'gpumachine' }) },
+      { enqueueRequest: (key) => this.manager.enqueue(this.requestController.name, key) },
+    );
     this.manager = new ControllerManager({
       cluster,
       clock,
@@ -102,15 +117,17 @@ export class Operator {
       resyncPeriodMs: opts.resyncPeriodMs,
       onReconcile: opts.onReconcile,
     });
-    this.manager
-      .register(this.providerController)
-      .register(this.requestController)
-      .register(new UnmatchedNodeController({ cluster, clock }));
+    this.manager.register(this.providerController).register(this.requestController).register(this.machineController);
+    this.router = new InterruptionRouter({ ...ctx, logger: logger.child({ component: 'interruption' }) }, (machine, request) => {
+      this.manager.enqueue(this.machineController.name, machine);
+      if (request) this.manager.enqueue(this.requestController.name, request);
+    });
     this.garbage = new GarbageCollector({
       cluster,
       providers: this.registry,
       clock,
       logger: logger.child({ controller: 'garbagecollection' }),
+      clusterName: options.clusterName,
       graceMs: options.orphanGraceMs,
       intervalMs: options.orphanScanMs,
     });
@@ -120,8 +137,7 @@ export class Operator {
       logger,
       intervalMs: options.interruptionPollMs,
       onNotice: async (notice) => {
-        const key = await this.requestController.deliver(notice);
-        if (key) this.manager.enqueue(this.requestController.name, key);
+        await this.router.deliver(notice);
       },
     });
     if (opts.identity) {

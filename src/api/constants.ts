@@ -4,10 +4,16 @@ export const GROUP = 'gpu-provisioner.dev';
 export const VERSION = 'v1alpha1';
 export const API_VERSION = `${GROUP}/${VERSION}`;
 
+/** On a GpuRequest: removed once all of its GpuMachines are gone. */
 export const FINALIZER = `${GROUP}/finalizer`;
+/** On a GpuMachine: removed once its instance is gone and its Node deleted. */
+export const MACHINE_FINALIZER = `${GROUP}/termination`;
 
-/** Labels put on Nodes (and tags put on instances) that bind them to a GpuRequest. */
+/** Labels on GpuMachines and Nodes (and tags on instances) that bind them to their GpuRequest and GpuMachine. */
 export const Labels = {
+  /** The GpuMachine's name, which is also the instance name and launch idempotency key. */
+  machine: `${GROUP}/machine`,
+  instanceId: `${GROUP}/instance-id`,
   requestName: `${GROUP}/request-name`,
   requestNamespace: `${GROUP}/request-namespace`,
   requestUid: `${GROUP}/request-uid`,
@@ -30,8 +36,11 @@ export const ConditionTypes = {
   OfferSelected: 'OfferSelected',
   Launched: 'Launched',
   Registered: 'Registered',
+  Initialized: 'Initialized',
   Ready: 'Ready',
+  Healthy: 'Healthy',
   Interrupted: 'Interrupted',
+  Drained: 'Drained',
   BudgetExceeded: 'BudgetExceeded',
   Terminating: 'Terminating',
   CredentialsValid: 'CredentialsValid',
@@ -68,4 +77,14 @@ export const Reasons = {
   OrphanTerminated: 'OrphanTerminated',
   NoMatchingRequest: 'NoMatchingRequest',
   MaxDurationReached: 'MaxDurationReached',
+  Initialized: 'Initialized',
+  Healthy: 'Healthy',
+  NodeRepair: 'NodeRepair',
+  NodeLost: 'NodeLost',
+  Drained: 'Drained',
+  DrainTimedOut: 'DrainTimedOut',
+  ScaledDown: 'ScaledDown',
+  MachineCreated: 'MachineCreated',
+  BootstrapFailed: 'BootstrapFailed',
+  OrphanNodeDeleted: 'OrphanNodeDeleted',
 } as const;

@@ -5,26 +5,28 @@
  */
 import type { KubeObject, ObjectMeta } from '../kube/types.js';
 import type { GpuProviderSpec, GpuProviderStatus } from './generated/gpu-provider.js';
+import type { GpuMachineSpec, GpuMachineStatus } from './generated/gpu-machine.js';
 import type { GpuRequestSpec, GpuRequestStatus } from './generated/gpu-request.js';
 
-export type { Condition, SecretKeyRef } from './generated/common.js';
 export type {
   CapacityTypeName,
+  Condition,
   GpuRequestAwsSpec,
-  GpuRequestSpec,
-  GpuRequestStatus,
   GpuRequestTalosSpec,
   GpuSpec,
-  InterruptionRecord,
   InterruptionSpec,
-  LifetimeSpec,
-  NodeInterruption,
-  NodeState,
-  NodeStatus,
-  OfferSummary,
-  Phase,
+  SecretKeyRef,
   TaintSpec,
-} from './generated/gpu-request.js';
+} from './generated/common.js';
+export type { GpuRequestSpec, GpuRequestStatus, InterruptionRecord, LifetimeSpec, Phase } from './generated/gpu-request.js';
+export type {
+  GpuMachineSpec,
+  GpuMachineStatus,
+  LaunchIntent,
+  MachineInterruption,
+  MachinePhase,
+  OfferSummary,
+} from './generated/gpu-machine.js';
 export type {
   GpuProviderAwsSpec,
   GpuProviderLambdaSpec,
@@ -43,6 +45,12 @@ export interface GpuRequest extends KubeObject {
   metadata: ObjectMeta;
   spec: GpuRequestSpec;
   status?: GpuRequestStatus;
+}
+
+export interface GpuMachine extends KubeObject {
+  metadata: ObjectMeta;
+  spec: GpuMachineSpec;
+  status?: GpuMachineStatus;
 }
 
 export interface GpuProvider extends KubeObject {

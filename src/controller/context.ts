@@ -1,10 +1,11 @@
 /**
- * What the GpuRequest controllers are built from. Everything comes in through here,
- * so tests assemble the same controllers around the in-memory cluster and the sim cloud.
+ * What the GpuRequest and GpuMachine controllers are built from. Everything comes in
+ * through here, so tests assemble the same controllers around the in-memory cluster
+ * and the sim cloud.
  */
 import type { Bootstrap, CloudProvider, Offer } from '../providers/types.js';
 import type { ClusterPort } from '../kube/types.js';
-import type { GpuRequest } from '../api/types.js';
+import type { GpuRequestTalosSpec } from '../api/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { OfferCache } from '../pricing/offer-cache.js';
@@ -17,19 +18,26 @@ export interface ProviderLookup {
   all(): CloudProvider[];
 }
 
-/** Builds what a machine needs to join as this request's node (the Talos seam). */
-export type BootstrapBuilder = (input: {
-  request: GpuRequest;
+/** What a machine's boot payload is built from: no GpuRequest, only what the machine carries. */
+export interface BootstrapInput {
+  /** Namespace of the GpuMachine: where its own template Secret lives unless the ref names one. */
+  namespace: string;
+  talos?: GpuRequestTalosSpec;
   offer: Offer;
   hostname: string;
   nodeLabels: Record<string, string>;
-}) => Promise<Bootstrap>;
+}
+
+/** Builds what a machine needs to join as a node of this cluster (the Talos seam). */
+export type BootstrapBuilder = (input: BootstrapInput) => Promise<Bootstrap>;
 
 export interface LifecycleOptions {
   /** Identifies this cluster in instance names and tags. */
   clusterName: string;
   /** How long a launched machine may take to register and become Ready. */
   joinTimeoutMs: number;
+  /** A Node that was Ready and has not been for this long is replaced (Karpenter's node repair). */
+  repairAfterMs: number;
   /** Requeue when nothing fits: slow, never a hot loop. */
   noFitRequeueMs: number;
   /** Requeue while waiting on a machine or a Node. */
@@ -40,15 +48,22 @@ export interface LifecycleOptions {
   unavailableTtlMs: number;
   /** How often providers are asked for interruption notices. */
   interruptionPollMs: number;
-  /** A machine no GpuRequest holds is terminated once it is this old. */
+  /** A machine no GpuMachine holds is terminated once it is this old. */
   orphanGraceMs: number;
-  /** How often every provider's machines are checked against the GpuRequests. */
+  /** How often every provider's machines are checked against the GpuMachines. */
   orphanScanMs: number;
+  /** accumulatedCost on a request is brought up to date at least this often. */
+  costIntervalMs: number;
+  /** GpuRequests reconciled at once. */
+  requestWorkers: number;
+  /** GpuMachines reconciled at once: launches wait on the provider, so many. */
+  machineWorkers: number;
 }
 
 export const defaultLifecycleOptions: LifecycleOptions = {
   clusterName: 'default',
   joinTimeoutMs: 20 * 60_000,
+  repairAfterMs: 10 * 60_000,
   noFitRequeueMs: 60_000,
   pollMs: 5_000,
   defaultDrainTimeoutMs: 2 * 60_000,
@@ -56,6 +71,9 @@ export const defaultLifecycleOptions: LifecycleOptions = {
   interruptionPollMs: 5_000,
   orphanGraceMs: 10 * 60_000,
   orphanScanMs: 2 * 60_000,
+  costIntervalMs: 10 * 60_000,
+  requestWorkers: 8,
+  machineWorkers: 64,
 };
 
 export interface ControllerContext {

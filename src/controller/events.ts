@@ -1,21 +1,21 @@
-import type { GpuRequest } from '../api/types.js';
+import type { KubeObject } from '../kube/types.js';
 import type { ControllerContext } from './context.js';
 
-/** Records a core/v1 Event on the request; never throws (events are best effort). */
+/** Records a core/v1 Event on the object; never throws (events are best effort). */
 export async function recordEvent(
   ctx: Pick<ControllerContext, 'cluster'>,
-  req: GpuRequest,
+  obj: KubeObject,
   type: 'Normal' | 'Warning',
   reason: string,
   message: string,
 ): Promise<void> {
   await ctx.cluster.recordEvent({
     involved: {
-      apiVersion: req.apiVersion,
-      kind: req.kind,
-      name: req.metadata.name,
-      namespace: req.metadata.namespace,
-      uid: req.metadata.uid,
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      name: obj.metadata.name,
+      namespace: obj.metadata.namespace,
+      uid: obj.metadata.uid,
     },
     type,
     reason,

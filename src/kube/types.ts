@@ -60,6 +60,22 @@ export const Kinds = {
     namespaced: true,
     statusSubresource: true,
   },
+  GpuMachine: {
+    group: 'gpu-provisioner.dev',
+    version: 'v1alpha1',
+    kind: 'GpuMachine',
+    plural: 'gpumachines',
+    namespaced: true,
+    statusSubresource: true,
+  },
+  GpuBudget: {
+    group: 'gpu-provisioner.dev',
+    version: 'v1alpha1',
+    kind: 'GpuBudget',
+    plural: 'gpubudgets',
+    namespaced: true,
+    statusSubresource: true,
+  },
   GpuProvider: {
     group: 'gpu-provisioner.dev',
     version: 'v1alpha1',

@@ -4,6 +4,9 @@
  * preference, then price. When none passes, the offers that got furthest explain why.
  */
 import type { CapacityTypeName, GpuRequestSpec, OfferSummary } from '../api/types.js';
+
+/** What an offer must satisfy: the part of a GpuRequest's (or GpuMachine's) spec that selection reads. */
+export type OfferRequirements = Pick<GpuRequestSpec, 'gpu' | 'capacityTypes' | 'maxPricePerHour' | 'providers' | 'regions'>;
 import { supports, type Capabilities, type Offer, offerKey } from '../providers/types.js';
 
 export interface SelectionContext {
@@ -92,7 +95,7 @@ interface Wanted {
   regions?: string[];
 }
 
-function wanted(spec: GpuRequestSpec): Wanted {
+function wanted(spec: OfferRequirements): Wanted {
   const max = spec.maxPricePerHour === undefined ? undefined : Number(spec.maxPricePerHour);
   return {
     model: normaliseGpuModel(spec.gpu.model),
@@ -154,7 +157,7 @@ function compareOffers(w: Wanted): (a: Offer, b: Offer) => number {
     str(a.instanceType, b.instanceType);
 }
 
-export function selectOffers(offers: Offer[], spec: GpuRequestSpec, ctx: SelectionContext): Selection {
+export function selectOffers(offers: Offer[], spec: OfferRequirements, ctx: SelectionContext): Selection {
   const w = wanted(spec);
   const check = checks(w, ctx);
   const compare = compareOffers(w);
@@ -236,7 +239,7 @@ function where(o: Offer): string {
 /** Explains a miss from the offers that got furthest through the filters. */
 function explain(
   w: Wanted,
-  spec: GpuRequestSpec,
+  spec: OfferRequirements,
   rejected: (Rejection & { stage: number })[],
   compare: (a: Offer, b: Offer) => number,
 ): string {

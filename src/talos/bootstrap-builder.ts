@@ -5,8 +5,8 @@
  * that names the Secret and the field and never any of the template's values.
  */
 import { Kinds, type ClusterPort, type Secret } from '../kube/types.js';
-import type { GpuProvider, GpuRequest } from '../api/types.js';
-import type { BootstrapBuilder } from '../controller/context.js';
+import type { GpuProvider } from '../api/types.js';
+import type { BootstrapBuilder, BootstrapInput } from '../controller/context.js';
 import { InvalidRequestError, UnsupportedError } from '../providers/errors.js';
 import type { Bootstrap, Taint } from '../providers/types.js';
 import type { Clock } from '../util/clock.js';
@@ -61,14 +61,14 @@ interface TemplateRef {
   from: string;
 }
 
-function templateRef(request: GpuRequest, provider: GpuProvider | undefined, defaults: TalosDefaults): TemplateRef | undefined {
-  const own = request.spec.talos?.configSecretRef;
+function templateRef(input: BootstrapInput, provider: GpuProvider | undefined, defaults: TalosDefaults): TemplateRef | undefined {
+  const own = input.talos?.configSecretRef;
   if (own) {
     return {
-      namespace: own.namespace ?? request.metadata.namespace ?? 'default',
+      namespace: own.namespace ?? input.namespace,
       name: own.name,
       key: own.key ?? DEFAULT_TEMPLATE_KEY,
-      from: `GpuRequest ${request.metadata.namespace ?? 'default'}/${request.metadata.name} spec.talos.configSecretRef`,
+      from: `the GpuRequest's spec.talos.configSecretRef (namespace ${input.namespace})`,
     };
   }
   const shared = provider?.spec.talos?.configSecretRef;
@@ -98,8 +98,8 @@ async function readTemplate(cluster: ClusterPort, ref: TemplateRef): Promise<str
   return text;
 }
 
-function taintsOf(request: GpuRequest): Taint[] {
-  return (request.spec.talos?.nodeTaints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect }));
+function taintsOf(input: BootstrapInput): Taint[] {
+  return (input.talos?.nodeTaints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect }));
 }
 
 export function createTalosBootstrap(deps: TalosBootstrapDeps): BootstrapBuilder {
@@ -107,14 +107,15 @@ export function createTalosBootstrap(deps: TalosBootstrapDeps): BootstrapBuilder
   let validator = deps.validator;
   const ttlMs = defaults.configTtlMs ?? 30 * 60_000;
 
-  return async ({ request, offer, hostname, nodeLabels }): Promise<Bootstrap> => {
-    const nodeTaints = taintsOf(request);
+  return async (input): Promise<Bootstrap> => {
+    const { offer, hostname, nodeLabels } = input;
+    const nodeTaints = taintsOf(input);
     const bare: Bootstrap = { hostname, nodeLabels, nodeTaints };
     if (offer.providerType === 'runpod') {
       throw new UnsupportedError('RunPod runs containers only and cannot boot Talos; choose another provider for node join');
     }
     const provider = await cluster.get<GpuProvider>(Kinds.GpuProvider, offer.provider);
-    const ref = templateRef(request, provider, defaults);
+    const ref = templateRef(input, provider, defaults);
     if (!ref) {
       // The sim cloud boots no OS: labels are all it needs to register the Node.
       if (offer.providerType === 'sim') return bare;

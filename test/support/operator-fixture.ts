@@ -2,12 +2,12 @@
  * Builders and expectations for controller tests: the operator's own controllers on
  * the in-memory cluster and the sim cloud, with a fake clock.
  */
-import { FINALIZER } from '../../src/api/constants.js';
-import type { GpuRequest, GpuRequestSpec } from '../../src/api/types.js';
+import { FINALIZER, Labels } from '../../src/api/constants.js';
+import type { GpuMachine, GpuRequest, GpuRequestSpec } from '../../src/api/types.js';
 import { applyDefaults, formatInvalid, validateObject } from '../../src/api/validate.js';
 import { MemoryCluster } from '../../src/kube/memory-cluster.js';
 import { Kinds, type KubeObject } from '../../src/kube/types.js';
-import { Operator } from '../../src/operator.js';
+import { Operator, type OperatorOptions } from '../../src/operator.js';
 import { SimCloud } from '../../src/providers/sim/sim-cloud.js';
 import { simProviderFactory } from '../../src/providers/sim/sim-provider.js';
 import type { LifecycleOptions } from '../../src/controller/context.js';
@@ -56,6 +56,9 @@ export interface SetupOptions {
   simSpec?: Record<string, unknown>;
   /** More provider factories, by type, beside the sim. */
   factories?: Partial<Record<ProviderType, ProviderFactory>>;
+  /** Leave the operator stopped (tests that call one controller or the collector by hand). */
+  stopped?: boolean;
+  bootstrap?: OperatorOptions['bootstrap'];
 }
 
 export async function setup(opts: SetupOptions = {}): Promise<Fixture> {
@@ -78,6 +81,7 @@ export async function setup(opts: SetupOptions = {}): Promise<Fixture> {
     factories: { sim: simProviderFactory(cloud), ...opts.factories },
     identity: opts.identity,
     metrics: opts.metrics,
+    bootstrap: opts.bootstrap,
     lifecycle: { clusterName: CLUSTER, pollMs: 1_000, joinTimeoutMs: 60_000, noFitRequeueMs: 60_000, ...opts.lifecycle },
   });
   if (!(await cluster.get(Kinds.GpuProvider, 'sim'))) {
@@ -89,6 +93,7 @@ export async function setup(opts: SetupOptions = {}): Promise<Fixture> {
     } as KubeObject));
   }
   await drive(clock, operator.providerController.reconcile('sim'));
+  if (!opts.stopped && !opts.identity) operator.start();
   return { clock, cluster, cloud, operator };
 }
 
@@ -110,27 +115,43 @@ export async function get(f: Fixture, req: GpuRequest): Promise<GpuRequest | und
   return f.cluster.get<GpuRequest>(Kinds.GpuRequest, req.metadata.name, req.metadata.namespace);
 }
 
-export async function reconcile(f: Fixture, req: GpuRequest): Promise<number | undefined> {
-  const result = await drive(f.clock, f.operator.requestController.reconcile(`${req.metadata.namespace}/${req.metadata.name}`));
-  return result.requeueAfterMs;
-}
-
-/** Reconciles, lets `ms` of fake time pass, and repeats until `until` holds. */
-export async function reconcileUntil(
+/** Moves fake time in steps until `done` holds; throws with `explain()` when it never does. */
+export async function until(
   f: Fixture,
-  req: GpuRequest,
-  until: (r: GpuRequest | undefined) => boolean,
-  opts: { stepMs?: number; max?: number } = {},
-): Promise<GpuRequest | undefined> {
-  for (let i = 0; i < (opts.max ?? 50); i++) {
-    await reconcile(f, req);
-    const current = await get(f, req);
-    if (until(current)) return current;
-    await f.clock.advance(opts.stepMs ?? 1_000);
+  done: () => Promise<boolean> | boolean,
+  opts: { stepMs?: number; maxMs?: number; explain?: () => Promise<string> } = {},
+): Promise<void> {
+  const stepMs = opts.stepMs ?? 100;
+  const maxMs = opts.maxMs ?? 10 * 60_000;
+  for (let t = 0; t <= maxMs; t += stepMs) {
+    if (await done()) return;
+    await f.clock.advance(stepMs);
   }
-  throw new Error(`condition not reached; last status: ${JSON.stringify((await get(f, req))?.status)}`);
+  throw new Error(`not reached within ${maxMs} ms of fake time${opts.explain ? `: ${await opts.explain()}` : ''}`);
 }
 
+/** Waits until the request is in `phase`, and returns it. */
+export async function untilPhase(f: Fixture, req: GpuRequest, phase: string, maxMs?: number): Promise<GpuRequest> {
+  await until(f, async () => (await get(f, req))?.status?.phase === phase, {
+    maxMs,
+    explain: async () => `phase ${(await get(f, req))?.status?.phase}; status ${JSON.stringify((await get(f, req))?.status)}`,
+  });
+  return (await get(f, req))!;
+}
+
+/** The request's GpuMachines, oldest first. */
+export async function machinesOf(f: Fixture, req: GpuRequest): Promise<GpuMachine[]> {
+  const uid = (await get(f, req))?.metadata.uid ?? req.metadata.uid ?? '';
+  const list = await f.cluster.list<GpuMachine>(Kinds.GpuMachine, { namespace: req.metadata.namespace, labelSelector: { [Labels.requestUid]: uid } });
+  return list.sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+}
+
+/** Creates the request and waits until it is Ready. */
+export async function readyRequest(f: Fixture, spec: Partial<GpuRequestSpec> = {}): Promise<GpuRequest> {
+  return untilPhase(f, await apply(f, gpuRequest(spec)), 'Ready');
+}
+
+/** Instances the sim cloud still runs (terminated ones excluded). */
 export async function ownInstances(f: Fixture) {
   const provider = f.operator.registry.get('sim');
   if (!provider) throw new Error('sim provider not ready');
@@ -138,4 +159,3 @@ export async function ownInstances(f: Fixture) {
 }
 
 export const hasFinalizer = (r: GpuRequest | undefined) => !!r?.metadata.finalizers?.includes(FINALIZER);
-export const phaseIs = (phase: string) => (r: GpuRequest | undefined) => r?.status?.phase === phase;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { GpuProvider, GpuRequest } from '../../src/api/types.js';
+import type { GpuProvider, GpuRequestTalosSpec } from '../../src/api/types.js';
 import { MemoryCluster } from '../../src/kube/memory-cluster.js';
 import { Kinds, type Secret } from '../../src/kube/types.js';
 import { InvalidRequestError, UnsupportedError } from '../../src/providers/errors.js';
@@ -35,13 +35,9 @@ function offer(providerType: ProviderType, provider = `${providerType}-main`): O
   };
 }
 
-function request(talos?: GpuRequest['spec']['talos']): GpuRequest {
-  return {
-    apiVersion: 'gpu-provisioner.dev/v1alpha1',
-    kind: 'GpuRequest',
-    metadata: { name: 'train', namespace: 'ml', uid: '7f3a' },
-    spec: { gpu: { model: 'H100', count: 1 }, talos } as GpuRequest['spec'],
-  };
+/** The Talos part of a machine's spec, in namespace ml. */
+function request(talos?: GpuRequestTalosSpec): { namespace: string; talos?: GpuRequestTalosSpec } {
+  return { namespace: 'ml', talos };
 }
 
 function secret(name: string, namespace: string, key: string, value: string): Secret {
@@ -76,9 +72,9 @@ async function setup(opts: { providerTemplate?: boolean; store?: boolean; defaul
   return { cluster, store, build };
 }
 
-const labels = { 'gpu-provisioner.dev/request-uid': '7f3a', 'gpu-provisioner.dev/node-index': '0' };
+const labels = { 'gpu-provisioner.dev/request-uid': '7f3a', 'gpu-provisioner.dev/machine': 'gpu-7f3a-0-0' };
 const input = (providerType: ProviderType, req = request()) => ({
-  request: req,
+  ...req,
   offer: offer(providerType),
   hostname: 'gpu-7f3a-0-0',
   nodeLabels: labels,
@@ -166,7 +162,7 @@ describe('createTalosBootstrap', () => {
   it('names the missing Secret, and the missing key', async () => {
     const { build, cluster } = await setup();
     let e = await failure(build(input('aws', request({ configSecretRef: { name: 'nope' } }))));
-    expect(e.message).toMatch(/^Secret ml\/nope \(named by GpuRequest ml\/train spec.talos.configSecretRef\) not found/);
+    expect(e.message).toMatch(/^Secret ml\/nope \(named by the GpuRequest's spec.talos.configSecretRef \(namespace ml\)\) not found/);
     await cluster.create(Kinds.Secret, secret('other', 'ml', 'x', 'y'));
     e = await failure(build(input('aws', request({ configSecretRef: { name: 'other' } }))));
     expect(e.message).toBe('Secret ml/other has no key worker.yaml; put the worker.yaml of talosctl gen config there');

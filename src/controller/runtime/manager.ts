@@ -15,12 +15,28 @@ export interface ReconcileResult {
   requeueAfterMs?: number;
 }
 
+/**
+ * What of an object a watch cares about: an update whose fingerprint equals the last
+ * one seen for that object wakes nothing. This is how a controller's own status writes
+ * (and a kubelet's heartbeats) do not re-enqueue work.
+ */
+export type Fingerprint = (obj: KubeObject) => string;
+
+export interface SecondaryWatch {
+  kind: ResourceKind;
+  map: (obj: KubeObject) => string[];
+  /** Default: every change wakes the mapped keys. */
+  fingerprint?: Fingerprint;
+}
+
 export interface Controller {
   name: string;
   /** Primary kind: its objects' keys are `namespace/name` or `name`. */
   kind: ResourceKind;
-  /** Other kinds to watch, each mapped onto primary keys (e.g. Node labels -> request key). */
-  watches?: { kind: ResourceKind; map: (obj: KubeObject) => string[] }[];
+  /** Which changes of a primary object wake it; default `specAndMetadata` (status writes do not). */
+  fingerprint?: Fingerprint;
+  /** Other kinds to watch, each mapped onto primary keys (e.g. Node labels -> machine key). */
+  watches?: SecondaryWatch[];
   reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult | void>;
   /** Keys reconciled in parallel; never the same key twice at once. Default 2. */
   workers?: number;
@@ -84,6 +100,31 @@ export interface ControllerManagerOptions {
   onReconcile?: (e: ReconcileEvent) => void;
 }
 
+/**
+ * The generation (which the API server bumps on spec changes only) and the metadata a
+ * controller acts on: an update of status alone leaves it unchanged.
+ */
+export const specAndMetadata: Fingerprint = (obj) => {
+  const m = obj.metadata;
+  return JSON.stringify([m.generation, m.deletionTimestamp, m.finalizers, m.labels, m.annotations]);
+};
+
+/** Enqueues the keys an event maps to, unless the object's fingerprint is what was last seen. */
+function filtered(fingerprint: Fingerprint | undefined, enqueue: (obj: KubeObject, type: string) => void) {
+  const seen = new Map<string, string>();
+  return (e: { type: string; object: KubeObject }) => {
+    const key = keyOf(e.object);
+    if (fingerprint && e.type !== 'DELETED') {
+      const fp = fingerprint(e.object);
+      if (seen.get(key) === fp) return;
+      seen.set(key, fp);
+    } else {
+      seen.delete(key);
+    }
+    enqueue(e.object, e.type);
+  };
+}
+
 /** `namespace/name` for namespaced objects, `name` for cluster-scoped ones. */
 export function keyOf(obj: KubeObject): string {
   const { namespace, name } = obj.metadata;
@@ -96,7 +137,7 @@ export function splitKey(key: string): { namespace?: string; name: string } {
 }
 
 export const DEFAULT_RESYNC_PERIOD_MS = 5 * 60_000;
-const DEFAULT_WORKERS = 2;
+const DEFAULT_WORKERS = 4;
 
 /** One controller's running parts; rebuilt on every start. */
 interface Running {
@@ -216,25 +257,33 @@ export class ControllerManager {
     const known = new Set<string>();
     const log = this.logger.child({ controller: c.name });
     const watches: WatchHandle[] = [
-      this.cluster.watch(c.kind, {}, (e) => {
-        const key = keyOf(e.object);
-        if (e.type === 'DELETED') known.delete(key);
-        else known.add(key);
-        queue.add(key);
-      }),
+      this.cluster.watch(
+        c.kind,
+        {},
+        filtered(c.fingerprint ?? specAndMetadata, (obj, type) => {
+          const key = keyOf(obj);
+          if (type === 'DELETED') known.delete(key);
+          else known.add(key);
+          queue.add(key);
+        }),
+      ),
     ];
     for (const w of c.watches ?? []) {
       watches.push(
-        this.cluster.watch(w.kind, {}, (e) => {
-          let keys: string[];
-          try {
-            keys = w.map(e.object);
-          } catch (err) {
-            log.error('mapping a watched object to keys failed', { kind: w.kind.kind, error: messageOf(err) });
-            return;
-          }
-          for (const key of keys) queue.add(key);
-        }),
+        this.cluster.watch(
+          w.kind,
+          {},
+          filtered(w.fingerprint, (obj) => {
+            let keys: string[];
+            try {
+              keys = w.map(obj);
+            } catch (err) {
+              log.error('mapping a watched object to keys failed', { kind: w.kind.kind, error: messageOf(err) });
+              return;
+            }
+            for (const key of keys) queue.add(key);
+          }),
+        ),
       );
     }
     const workers = Array.from({ length: Math.max(1, c.workers ?? DEFAULT_WORKERS) }, () =>

@@ -92,6 +92,7 @@ export class SimCloud {
   private nextId = 1;
 
   private createFailures: Error[] = [];
+  private lostCreateAnswers = 0;
   private rateLimitsLeft = 0;
   private rateLimitRetryAfterMs = 1000;
   private serverErrorsLeft = 0;
@@ -187,6 +188,10 @@ export class SimCloud {
     this.byIdempotencyKey.set(idemKey, id);
     machine.cancelTimers.push(this.clock.setTimer(account.bootMs ?? this.bootMs, () => this.boot(machine)));
     this.logger?.debug('sim: instance launched', { instanceId: id, instanceType: instance.instanceType, zone: instance.zone });
+    if (this.lostCreateAnswers > 0) {
+      this.lostCreateAnswers--;
+      throw new TransientError('sim: the connection dropped before the create answer arrived');
+    }
     return copyInstance(instance);
   }
 
@@ -277,6 +282,16 @@ export class SimCloud {
     return this.matchingKeys(matcher).reduce((sum, key) => sum + (this.capacityLeft.get(key) ?? 0), 0);
   }
 
+  /** The next `times` creates make their machine, but the caller gets a TransientError instead of the answer. */
+  loseNextCreateAnswers(times = 1): void {
+    this.lostCreateAnswers = times;
+  }
+
+  /** Every instance launched and not yet forgotten, terminated ones included: the cloud's own ledger. */
+  ledger(): Instance[] {
+    return [...this.machines.values()].map((m) => copyInstance(m.instance));
+  }
+
   /** The next `times` calls of any kind fail with RateLimitedError. */
   rateLimit(times: number, retryAfterMs = 1000): void {
     this.rateLimitsLeft = times;
@@ -337,6 +352,7 @@ export class SimCloud {
     this.byIdempotencyKey.clear();
     this.notices.clear();
     this.createFailures = [];
+    this.lostCreateAnswers = 0;
     this.rateLimitsLeft = 0;
     this.serverErrorsLeft = 0;
     this.joinFails = false;
