@@ -64,6 +64,7 @@ describe('crds/', () => {
 
   it('are CRDs of the gpu-provisioner.dev group with status subresources and printer columns', () => {
     expect(crds.map((c) => c.obj.metadata.name).sort()).toEqual([
+      'gpumachines.gpu-provisioner.dev',
       'gpuproviders.gpu-provisioner.dev',
       'gpurequests.gpu-provisioner.dev',
     ]);
@@ -86,7 +87,13 @@ describe('crds/', () => {
     expect(request.scope).toBe('Namespaced');
     expect(request.names.shortNames).toEqual(['gpureq']);
     expect(request.versions[0]!.additionalPrinterColumns.map((c) => c.name)).toEqual([
-      'GPU', 'COUNT', 'NODES', 'PROVIDER', 'REGION', 'CAPACITY', 'PRICE/H', 'PHASE', 'NODE', 'AGE',
+      'GPU', 'COUNT', 'NODES', 'READY', 'PROVIDER', 'REGION', 'CAPACITY', 'PRICE/H', 'PHASE', 'NODE', 'AGE',
+    ]);
+    const machine = crds.find((c) => c.obj.metadata.name.startsWith('gpumachines'))!.obj.spec as typeof request;
+    expect(machine.scope).toBe('Namespaced');
+    expect(machine.names.shortNames).toEqual(['gpum']);
+    expect(machine.versions[0]!.additionalPrinterColumns.map((c) => c.name)).toEqual([
+      'REQUEST', 'PROVIDER', 'TYPE', 'CAPACITY', 'ZONE', 'PRICE/H', 'INSTANCE', 'NODE', 'PHASE', 'AGE',
     ]);
     const provider = crds.find((c) => c.obj.metadata.name.startsWith('gpuproviders'))!.obj.spec as {
       scope: string;
@@ -96,6 +103,18 @@ describe('crds/', () => {
     expect(provider.scope).toBe('Cluster');
     expect(provider.names.shortNames).toEqual(['gpuprov']);
     expect(provider.versions[0]!.additionalPrinterColumns.map((c) => c.name)).toEqual(['TYPE', 'READY', 'OFFERS', 'REFRESHED', 'AGE']);
+  });
+
+  it('give a GpuMachine the same schema for every field it copies from its GpuRequest', () => {
+    const specOf = (prefix: string) =>
+      (crds.find((c) => c.obj.metadata.name.startsWith(prefix))!.obj.spec as {
+        versions: { schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } } }[];
+      }).versions[0]!.schema.openAPIV3Schema.properties.spec.properties;
+    const request = specOf('gpurequests');
+    const machine = specOf('gpumachines');
+    const copied = Object.keys(machine).filter((k) => k !== 'replaces');
+    expect(copied.sort()).toEqual(['aws', 'capacityTypes', 'gpu', 'interruption', 'maxPricePerHour', 'providers', 'regions', 'talos']);
+    for (const key of copied) expect({ [key]: machine[key] }).toEqual({ [key]: request[key] });
   });
 
   it('are structural: every property typed and described, no properties beside additionalProperties', () => {
