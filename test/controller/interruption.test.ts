@@ -2,10 +2,7 @@ import { ConditionTypes, DISRUPTION_TAINT_KEY, Reasons } from '../../src/api/con
 import type { GpuMachine } from '../../src/api/types.js';
 import { Kinds, type Node, type Pod, type PodDisruptionBudget } from '../../src/kube/types.js';
 import type { InterruptionLabelValues, InterruptionMetrics } from '../../src/metrics/interruption-metrics.js';
-import { Operator } from '../../src/operator.js';
-import { simProviderFactory } from '../../src/providers/sim/sim-provider.js';
-import { silentLogger } from '../../src/util/logger.js';
-import { CLUSTER, drive, get, machinesOf, ownInstances, readyRequest, setup, until, untilPhase, type Fixture } from '../support/operator-fixture.js';
+import { drive, get, machinesOf, ownInstances, readyRequest, restartOperator, setup, until, untilPhase, type Fixture } from '../support/operator-fixture.js';
 
 const machine = (f: Fixture, name: string) => f.cluster.get<GpuMachine>(Kinds.GpuMachine, name, 'ml');
 
@@ -79,14 +76,7 @@ describe('interruptions', () => {
     const notice = f.cloud.interrupt(old!.status!.instanceId!, 'spot-interruption', 120_000);
     expect(await drive(f.clock, f.operator.router.deliver(notice))).toBe('recorded');
 
-    const second = new Operator({
-      cluster: f.cluster,
-      clock: f.clock,
-      logger: silentLogger(),
-      namespace: 'gpu-provisioner',
-      factories: { sim: simProviderFactory(f.cloud) },
-      lifecycle: { clusterName: CLUSTER, pollMs: 1_000 },
-    });
+    const second = restartOperator(f);
     second.start();
     await until(f, async () => !(await machine(f, old!.metadata.name)));
     await untilPhase(f, req, 'Ready');

@@ -1,26 +1,10 @@
 import { ConditionTypes, Labels, Reasons } from '../../src/api/constants.js';
 import type { GpuMachine } from '../../src/api/types.js';
 import { Kinds, type Node } from '../../src/kube/types.js';
-import { Operator } from '../../src/operator.js';
 import { InvalidRequestError } from '../../src/providers/errors.js';
-import { simProviderFactory } from '../../src/providers/sim/sim-provider.js';
-import { silentLogger } from '../../src/util/logger.js';
-import { apply, CLUSTER, drive, get, gpuRequest, machinesOf, ownInstances, readyRequest, setup, until, untilPhase, type Fixture } from '../support/operator-fixture.js';
+import { apply, drive, get, gpuRequest, machinesOf, ownInstances, readyRequest, restartOperator, setup, until, untilPhase, type Fixture } from '../support/operator-fixture.js';
 
 const condition = (m: GpuMachine | undefined, type: string) => m?.status?.conditions?.find((c) => c.type === type);
-
-/** A second operator on the same cluster, cloud and clock: the first one "crashed" (was dropped without stopping). */
-async function restart(f: Fixture): Promise<Operator> {
-  const next = new Operator({
-    cluster: f.cluster,
-    clock: f.clock,
-    logger: silentLogger(),
-    namespace: 'gpu-provisioner',
-    factories: { sim: simProviderFactory(f.cloud) },
-    lifecycle: { clusterName: CLUSTER, pollMs: 1_000, joinTimeoutMs: 60_000, noFitRequeueMs: 60_000 },
-  });
-  return next;
-}
 
 /** Marks the Node NotReady the way kube-controller-manager does once its heartbeats stop. */
 async function nodeNotReady(f: Fixture, name: string, status: 'False' | 'Unknown' = 'Unknown'): Promise<void> {
@@ -67,7 +51,7 @@ describe('GpuMachine lifecycle', () => {
     expect(m!.status?.launching?.provider).toBe('sim');
     expect(m!.status?.instanceId).toBeUndefined();
 
-    const second = await restart(f);
+    const second = restartOperator(f);
     await drive(f.clock, second.providerController.reconcile('sim'));
     second.start();
     await untilPhase(f, req, 'Ready');
@@ -157,7 +141,7 @@ describe('GpuMachine lifecycle', () => {
     const f = await setup();
     const req = await readyRequest(f, { gpu: { model: 'L4', count: 1 } });
     await drive(f.clock, f.operator.stop(1_000));
-    const second = await restart(f);
+    const second = restartOperator(f);
     // The GpuProvider cannot be registered yet: the new operator cannot reach the machine's cloud.
     f.cloud.rejectCredentials(true);
     second.start();

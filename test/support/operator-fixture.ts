@@ -115,6 +115,21 @@ export async function get(f: Fixture, req: GpuRequest): Promise<GpuRequest | und
   return f.cluster.get<GpuRequest>(Kinds.GpuRequest, req.metadata.name, req.metadata.namespace);
 }
 
+/**
+ * A new operator on the same cluster, cloud and clock, as after a crash: nothing of the
+ * first one's memory survives, and the caller starts it.
+ */
+export function restartOperator(f: Fixture, lifecycle: Partial<LifecycleOptions> = {}): Operator {
+  return new Operator({
+    cluster: f.cluster,
+    clock: f.clock,
+    logger: silentLogger(),
+    namespace: 'gpu-provisioner',
+    factories: { sim: simProviderFactory(f.cloud) },
+    lifecycle: { clusterName: CLUSTER, pollMs: 1_000, joinTimeoutMs: 60_000, noFitRequeueMs: 60_000, ...lifecycle },
+  });
+}
+
 /** Moves fake time in steps until `done` holds; throws with `explain()` when it never does. */
 export async function until(
   f: Fixture,
