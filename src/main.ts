@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     lifecycle: {
       clusterName: env.CLUSTER_NAME ?? 'default',
       ...(env.JOIN_TIMEOUT ? { joinTimeoutMs: parseDuration(env.JOIN_TIMEOUT) } : {}),
+      ...(env.REPAIR_AFTER ? { repairAfterMs: parseDuration(env.REPAIR_AFTER) } : {}),
     },
     configStore,
     talos: {
