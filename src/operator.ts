@@ -136,9 +136,7 @@ export class Operator {
       clock,
       logger,
       intervalMs: options.interruptionPollMs,
-      onNotice: async (notice) => {
-        await this.router.deliver(notice);
-      },
+      onNotice: (notice) => this.router.deliver(notice),
     });
     if (opts.identity) {
       this.elector = new LeaderElector({

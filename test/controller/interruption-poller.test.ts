@@ -26,7 +26,10 @@ describe('InterruptionPoller', () => {
       clock,
       logger: silentLogger(),
       intervalMs: 1_000,
-      onNotice: async (n) => void seen.push(n.instanceId),
+      onNotice: async (n) => {
+        seen.push(n.instanceId);
+        return 'recorded' as const;
+      },
     });
     poller.start();
     await clock.advance(1_000);
@@ -58,11 +61,46 @@ describe('InterruptionPoller', () => {
       clock,
       logger: silentLogger(),
       intervalMs: 1_000,
-      onNotice: async () => undefined,
+      onNotice: async () => 'recorded' as const,
     });
     poller.start();
     await clock.advance(10);
     await poller.stop();
     expect(signal?.aborted).toBe(true);
+  });
+
+  test('a notice for an instance nobody records yet, or whose write failed, is tried again, and dropped after a while', async () => {
+    const clock = new FakeClock();
+    let first = true;
+    const sim = provider('sim', async () => {
+      if (!first) return [];
+      first = false;
+      return [notice('sim', 'i-new'), notice('sim', 'i-never'), notice('sim', 'i-flaky')];
+    });
+    const tries = new Map<string, number>();
+    const poller = new InterruptionPoller({
+      providers: { all: () => [sim], get: () => undefined },
+      clock,
+      logger: silentLogger(),
+      intervalMs: 1_000,
+      unknownRetryMs: 10_000,
+      onNotice: async (n) => {
+        const t = (tries.get(n.instanceId) ?? 0) + 1;
+        tries.set(n.instanceId, t);
+        if (n.instanceId === 'i-flaky' && t === 1) throw new Error('conflict storm');
+        if (n.instanceId === 'i-new') return t >= 3 ? 'recorded' : 'unknown-instance';
+        if (n.instanceId === 'i-never') return 'unknown-instance';
+        return 'recorded';
+      },
+    });
+    poller.start();
+    await clock.advance(30_000);
+    await poller.stop();
+    // i-new is recorded on its third try and not asked after; i-flaky on its second.
+    expect(tries.get('i-new')).toBe(3);
+    expect(tries.get('i-flaky')).toBe(2);
+    // i-never is retried once a second for its ten seconds, then dropped.
+    expect(tries.get('i-never')).toBeGreaterThanOrEqual(9);
+    expect(tries.get('i-never')).toBeLessThanOrEqual(11);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Asks every provider that can tell for interruption notices and hands each to the
- * GpuRequest controller. Providers are polled independently: a provider that long-polls
- * (AWS's queue waits up to 20 s for a message) never delays another, and a provider
- * still answering is not asked again until it has.
+ * router, which records it on its GpuMachine. Providers are polled independently: a
+ * provider that long-polls (AWS's queue waits up to 20 s for a message) never delays
+ * another, and a provider still answering is not asked again until it has. A notice for
+ * an instance no GpuMachine records yet (its launch answer is being written) is tried
+ * again on the next rounds for a while instead of being dropped.
  */
 import { describeError } from '../../providers/errors.js';
 import type { CloudProvider, InterruptionNotice } from '../../providers/types.js';
@@ -10,19 +12,28 @@ import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { ProviderLookup } from '../context.js';
 
+/** What became of a notice: only `unknown-instance` is tried again. */
+export type NoticeOutcome = 'recorded' | 'duplicate' | 'ignored' | 'unknown-instance';
+
 export interface InterruptionPollerOptions {
   providers: ProviderLookup;
   clock: Clock;
   logger: Logger;
   intervalMs: number;
-  onNotice: (notice: InterruptionNotice) => Promise<void>;
+  onNotice: (notice: InterruptionNotice) => Promise<NoticeOutcome>;
+  /** How long a notice for an instance nobody records yet is kept and retried. */
+  unknownRetryMs?: number;
 }
+
+const DEFAULT_UNKNOWN_RETRY_MS = 2 * 60_000;
 
 export class InterruptionPoller {
   private cancel?: () => void;
   private abort?: AbortController;
   /** Polls under way, by provider name. */
   private readonly inFlight = new Map<string, Promise<number>>();
+  /** Notices not recorded yet (no GpuMachine holds the instance yet, or the write failed), with when they came. */
+  private retry: { notice: InterruptionNotice; since: number }[] = [];
 
   constructor(private readonly opts: InterruptionPollerOptions) {}
 
@@ -48,6 +59,7 @@ export class InterruptionPoller {
 
   /** Starts a poll of every provider not already being polled; resolves with how many notices were handed on. */
   async pollOnce(): Promise<number> {
+    await this.retryPending();
     const started = this.opts.providers
       .all()
       .filter((p) => p.pollInterruptions && !this.inFlight.has(p.name))
@@ -63,7 +75,7 @@ export class InterruptionPoller {
     let handed = 0;
     try {
       for (const notice of await provider.pollInterruptions!(this.abort?.signal)) {
-        await this.opts.onNotice(notice);
+        await this.hand(notice, this.opts.clock.now());
         handed++;
       }
     } catch (e) {
@@ -72,5 +84,26 @@ export class InterruptionPoller {
       }
     }
     return handed;
+  }
+
+  /** Hands one notice to the router; one that could not be recorded is kept for the next rounds. */
+  private async hand(notice: InterruptionNotice, since: number): Promise<void> {
+    try {
+      if ((await this.opts.onNotice(notice)) === 'unknown-instance') this.retry.push({ notice, since });
+    } catch (e) {
+      this.retry.push({ notice, since });
+      this.opts.logger.warn('recording an interruption notice failed; will retry', { provider: notice.provider, error: describeError(e) });
+    }
+  }
+
+  private async retryPending(): Promise<void> {
+    const now = this.opts.clock.now();
+    const ttl = this.opts.unknownRetryMs ?? DEFAULT_UNKNOWN_RETRY_MS;
+    const pending = this.retry;
+    this.retry = [];
+    for (const { notice, since } of pending) {
+      if (now - since < ttl) await this.hand(notice, since);
+      else this.opts.logger.info('interruption notice for an instance no GpuMachine holds; dropped', { provider: notice.provider, instanceId: notice.instanceId });
+    }
   }
 }

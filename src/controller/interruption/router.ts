@@ -14,11 +14,11 @@ import { offerKey, type InterruptionNotice } from '../../providers/types.js';
 import type { ControllerContext } from '../context.js';
 import { recordEvent } from '../events.js';
 import { writeStatus } from '../status-write.js';
+import type { NoticeOutcome } from './poller.js';
 
 const CONFLICT_RETRIES = 5;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export type Delivery = 'recorded' | 'duplicate' | 'ignored' | 'unknown-instance';
 
 export class InterruptionRouter {
   constructor(
@@ -26,7 +26,7 @@ export class InterruptionRouter {
     private readonly wake: (machineKey: string, requestKey: string | undefined) => void,
   ) {}
 
-  async deliver(notice: InterruptionNotice): Promise<Delivery> {
+  async deliver(notice: InterruptionNotice): Promise<NoticeOutcome> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.record(notice);
@@ -36,7 +36,7 @@ export class InterruptionRouter {
     }
   }
 
-  private async record(notice: InterruptionNotice): Promise<Delivery> {
+  private async record(notice: InterruptionNotice): Promise<NoticeOutcome> {
     const { ctx } = this;
     const [m] = (await ctx.cluster.list<GpuMachine>(Kinds.GpuMachine, { labelSelector: { [Labels.instanceId]: notice.instanceId } })).filter(
       (x) => x.status?.instanceId === notice.instanceId && x.status.provider === notice.provider,

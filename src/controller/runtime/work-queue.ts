@@ -21,8 +21,8 @@ interface Delayed {
 export class WorkQueue {
   private readonly clock: Clock;
   private readonly backoff: BackoffOptions;
-  /** Keys ready to hand out, in order of arrival. */
-  private readonly queue: string[] = [];
+  /** Keys ready to hand out, in order of arrival (a Set keeps insertion order; taking the first is O(1)). */
+  private readonly queue = new Set<string>();
   /** Keys that need processing: queued, or added again while being processed. */
   private readonly dirty = new Set<string>();
   private readonly inFlight = new Set<string>();
@@ -39,7 +39,7 @@ export class WorkQueue {
 
   /** Keys waiting to be handed out (not counting delayed ones). */
   get len(): number {
-    return this.queue.length;
+    return this.queue.size;
   }
 
   /** Keys handed out and not yet `done`. */
@@ -60,7 +60,7 @@ export class WorkQueue {
     if (this.shuttingDown || this.dirty.has(key)) return;
     this.dirty.add(key);
     if (this.inFlight.has(key)) return;
-    this.queue.push(key);
+    this.queue.add(key);
     this.dispatch();
   }
 
@@ -102,7 +102,7 @@ export class WorkQueue {
   /** Waits for a key to process; `undefined` once the queue is shut down. */
   get(): Promise<string | undefined> {
     if (this.shuttingDown) return Promise.resolve(undefined);
-    const key = this.queue.shift();
+    const key = this.next();
     if (key !== undefined) return Promise.resolve(this.take(key));
     return new Promise((resolve) => this.waiters.push(resolve));
   }
@@ -111,7 +111,7 @@ export class WorkQueue {
   done(key: string): void {
     this.inFlight.delete(key);
     if (this.dirty.has(key) && !this.shuttingDown) {
-      this.queue.push(key);
+      this.queue.add(key);
       this.dispatch();
     }
     if (this.inFlight.size === 0) {
@@ -129,7 +129,7 @@ export class WorkQueue {
     this.shuttingDown = true;
     for (const d of this.delayed.values()) d.cancel();
     this.delayed.clear();
-    this.queue.length = 0;
+    this.queue.clear();
     this.dirty.clear();
     for (const resolve of this.waiters.splice(0)) resolve(undefined);
   }
@@ -140,6 +140,13 @@ export class WorkQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  private next(): string | undefined {
+    const first = this.queue.values().next();
+    if (first.done) return undefined;
+    this.queue.delete(first.value);
+    return first.value;
+  }
+
   private take(key: string): string {
     this.dirty.delete(key);
     this.inFlight.add(key);
@@ -148,9 +155,9 @@ export class WorkQueue {
 
   /** Hands queued keys straight to waiting workers, so each wakes with its own key. */
   private dispatch(): void {
-    while (this.waiters.length > 0 && this.queue.length > 0) {
+    while (this.waiters.length > 0 && this.queue.size > 0) {
       const resolve = this.waiters.shift()!;
-      resolve(this.take(this.queue.shift()!));
+      resolve(this.take(this.next()!));
     }
   }
 }
