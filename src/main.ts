@@ -50,6 +50,8 @@ async function main(): Promise<void> {
       clusterName: env.CLUSTER_NAME ?? 'default',
       ...(env.JOIN_TIMEOUT ? { joinTimeoutMs: parseDuration(env.JOIN_TIMEOUT) } : {}),
       ...(env.REPAIR_AFTER ? { repairAfterMs: parseDuration(env.REPAIR_AFTER) } : {}),
+      ...(env.MACHINE_WORKERS ? { machineWorkers: Number(env.MACHINE_WORKERS) } : {}),
+      ...(env.REQUEST_WORKERS ? { requestWorkers: Number(env.REQUEST_WORKERS) } : {}),
     },
     configStore,
     talos: {

@@ -72,8 +72,8 @@ export const defaultLifecycleOptions: LifecycleOptions = {
   orphanGraceMs: 10 * 60_000,
   orphanScanMs: 2 * 60_000,
   costIntervalMs: 10 * 60_000,
-  requestWorkers: 8,
-  machineWorkers: 64,
+  requestWorkers: 32,
+  machineWorkers: 256,
 };
 
 export interface ControllerContext {
