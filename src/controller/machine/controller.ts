@@ -43,6 +43,11 @@ export function nodeFingerprint(obj: KubeObject): string {
   ]);
 }
 
+/** What the API server accepts as a label value; anything else would fail every write of the machine. */
+function isLabelValue(v: string): boolean {
+  return v.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v);
+}
+
 export interface MachineControllerOptions {
   /** Wakes a GpuRequest when a machine needs it (to count a final cost). */
   enqueueRequest: (key: string) => void;
@@ -162,8 +167,8 @@ export class GpuMachineController implements Controller {
   /** Labels that let notices and summaries find the machine by instance and provider. */
   private async ensureLabels(ctx: MachineContext, m: Machine): Promise<void> {
     const want: Record<string, string> = {};
-    if (m.status.instanceId) want[Labels.instanceId] = m.status.instanceId;
-    if (m.status.provider) want[Labels.provider] = m.status.provider;
+    if (m.status.instanceId && isLabelValue(m.status.instanceId)) want[Labels.instanceId] = m.status.instanceId;
+    if (m.status.provider && isLabelValue(m.status.provider)) want[Labels.provider] = m.status.provider;
     const labels = m.metadata.labels ?? {};
     if (Object.entries(want).every(([k, v]) => labels[k] === v)) return;
     const saved = await ctx.cluster.patch<GpuMachine>(Kinds.GpuMachine, m.metadata.name, m.metadata.namespace, { metadata: { labels: want } });
