@@ -60,6 +60,22 @@ export const Kinds = {
     namespaced: true,
     statusSubresource: true,
   },
+  GpuMachine: {
+    group: 'gpu-provisioner.dev',
+    version: 'v1alpha1',
+    kind: 'GpuMachine',
+    plural: 'gpumachines',
+    namespaced: true,
+    statusSubresource: true,
+  },
+  GpuBudget: {
+    group: 'gpu-provisioner.dev',
+    version: 'v1alpha1',
+    kind: 'GpuBudget',
+    plural: 'gpubudgets',
+    namespaced: true,
+    statusSubresource: true,
+  },
   GpuProvider: {
     group: 'gpu-provisioner.dev',
     version: 'v1alpha1',
@@ -94,7 +110,11 @@ export interface ListOptions {
   namespace?: string;
   /** Equality-based selector, e.g. `{ 'gpu-provisioner.dev/request-uid': uid }`. */
   labelSelector?: Record<string, string>;
-  /** Only `spec.nodeName=<name>` is needed (pods on a node). */
+  /**
+   * Equality on a field: `spec.nodeName=<name>` (pods on a node, which the API server
+   * selects) and `spec.providerID=<id>` (Nodes, which it does not: the client-node
+   * adapter serves it from its cache index, or filters a list itself while unsynced).
+   */
   fieldSelector?: Record<string, string>;
 }
 
