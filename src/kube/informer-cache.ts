@@ -84,7 +84,7 @@ class Informer {
   readonly store: IndexStore;
   private readonly subscribers = new Set<WatchSubscriber>();
   /** Objects this client deleted, by key, with the version they were deleted at: older events for them are stale. */
-  private readonly tombstones = new Map<string, string | undefined>();
+  private readonly tombstones = new Map<string, string>();
   private readonly abort = new AbortController();
   private readonly log: Logger;
   private hasSynced = false;
@@ -153,7 +153,7 @@ class Informer {
   forget(key: string, obj: KubeObject | undefined, byThisClient: boolean): void {
     const current = this.store.get(key);
     const version = obj?.metadata.resourceVersion ?? current?.metadata.resourceVersion;
-    if (byThisClient) this.tombstones.set(key, version);
+    if (byThisClient && version !== undefined) this.tombstones.set(key, version);
     else this.tombstones.delete(key);
     if (!current) return;
     // A copy newer than the deletion was created again since.

@@ -1,4 +1,5 @@
 import type { ClientNodeCluster } from '../../src/kube/client-node-cluster.js';
+import { isNewer } from '../../src/kube/informer-cache.js';
 import { KubeError } from '../../src/kube/errors.js';
 import { Kinds, type KubeObject, type ResourceKind, type Secret, type WatchEvent, type WatchHandle } from '../../src/kube/types.js';
 import { gpuRequest, node, pod } from './builders.js';
@@ -242,5 +243,19 @@ describe('ClientNodeCluster informer cache', () => {
     expect(cluster.synced(Kinds.Node) && cluster.synced(GR)).toBe(true);
     expect(api.count({ plural: 'nodes', watch: false })).toBeGreaterThanOrEqual(2);
     await expect(cluster.waitForSync([])).resolves.toBeUndefined();
+  });
+});
+
+describe('isNewer', () => {
+  it.each([
+    ['10', '9', true],
+    ['9', '10', false],
+    ['10', '10', false],
+    ['123456789012345678901', '123456789012345678900', true],
+    ['abc', 'abd', true],
+    ['abc', 'abc', false],
+    [undefined, '5', true],
+  ] as const)('%s over %s: %s', (a, b, want) => {
+    expect(isNewer(a, b)).toBe(want);
   });
 });
