@@ -1,8 +1,10 @@
 /**
  * The cluster port over a real API server. Requests are plain HTTP(S) built from a
- * KubeConfig (its agent carries the CA, client certificates and insecure-skip-tls-verify;
- * its authenticators add the token), because the generic object API cannot send a merge
- * patch to a status subresource or stream a watch we can resume by resourceVersion.
+ * KubeConfig (its TLS options carry the CA, client certificates and
+ * insecure-skip-tls-verify; its authenticators add the token), because the generic object
+ * API cannot send a merge patch to a status subresource or stream a watch we can resume
+ * by resourceVersion. Every call goes over one kept-alive agent; watches of the cached
+ * kinds share informers (informer-cache.ts) that `get` and `list` read from once synced.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -18,8 +20,11 @@ import {
   KubeError,
   KubeNotFoundError,
 } from './errors.js';
+import { matchesListOptions, storeKey } from './index-store.js';
+import { CLIENT_SIDE_FIELDS, InformerCache, serverSelectable } from './informer-cache.js';
 import {
   apiVersionOf,
+  Kinds,
   type ClusterPort,
   type EventRecord,
   type EvictionResult,
@@ -28,6 +33,7 @@ import {
   type PatchOptions,
   type ResourceKind,
   type WatchEvent,
+  type WatchEventType,
   type WatchHandle,
 } from './types.js';
 
@@ -40,7 +46,26 @@ export interface ClientNodeClusterOptions {
   watchTimeoutSeconds?: number;
   /** Reconnect delays after a failed watch or list: doubled from `initialMs` up to `maxMs`. */
   watchBackoff?: { initialMs: number; maxMs: number };
+  /** Kinds whose watches share informers and whose reads come from them (default `CACHED_KINDS`). */
+  cachedKinds?: readonly ResourceKind[];
+  /** Objects per page of a list (the API server's `limit`). */
+  listPageSize?: number;
+  /** How long an idle kept-alive connection stays open. */
+  idleConnectionMs?: number;
 }
+
+/**
+ * What the operator reads through the cache. Secrets are cached per namespace watched:
+ * watch them in the namespaces they are read from, not cluster-wide.
+ */
+export const CACHED_KINDS: readonly ResourceKind[] = [
+  Kinds.GpuRequest,
+  Kinds.GpuMachine,
+  Kinds.GpuProvider,
+  Kinds.GpuBudget,
+  Kinds.Node,
+  Kinds.Secret,
+];
 
 const COMPONENT = 'gpu-provisioner';
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -51,6 +76,9 @@ interface Status {
   reason?: string;
   message?: string;
 }
+
+/** Errors a kept-alive connection the server closed while idle shows on the next request. */
+const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE']);
 
 interface RawWatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -96,10 +124,6 @@ function query(params: Record<string, string | undefined>): string {
   return s ? `?${s}` : '';
 }
 
-function objectKey(o: KubeObject): string {
-  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-}
-
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -121,7 +145,11 @@ export class ClientNodeCluster implements ClusterPort {
   private readonly logger: Logger;
   private readonly requestTimeoutMs: number;
   private readonly watchTimeoutSeconds: number;
-  private readonly backoff: { initialMs: number; maxMs: number };
+  private readonly pageSize: number;
+  private readonly idleConnectionMs: number;
+  private readonly cache: InformerCache;
+  /** Made on the first call and used for every one after. */
+  private agent: http.Agent | undefined;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -131,7 +159,18 @@ export class ClientNodeCluster implements ClusterPort {
     this.logger = opts.logger;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
     this.watchTimeoutSeconds = opts.watchTimeoutSeconds ?? 300;
-    this.backoff = opts.watchBackoff ?? { initialMs: 500, maxMs: 30_000 };
+    this.pageSize = opts.listPageSize ?? 500;
+    this.idleConnectionMs = opts.idleConnectionMs ?? 30_000;
+    this.cache = new InformerCache({
+      source: {
+        list: (kind, o, signal) => this.listAll(kind, o, signal),
+        watch: (kind, o, version, signal, onEvent) => this.streamWatch(kind, o, version, signal, onEvent),
+      },
+      clock: this.clock,
+      logger: this.logger,
+      cachedKinds: opts.cachedKinds ?? CACHED_KINDS,
+      backoff: opts.watchBackoff ?? { initialMs: 500, maxMs: 30_000 },
+    });
   }
 
   /** KUBECONFIG, then ~/.kube/config, then the in-cluster service account. */
@@ -142,6 +181,11 @@ export class ClientNodeCluster implements ClusterPort {
   }
 
   async get<T extends KubeObject>(kind: ResourceKind, name: string, namespace?: string): Promise<T | undefined> {
+    const cached = this.cache.reader(kind, namespace);
+    if (cached) {
+      const obj = cached.get(storeKey(kind.namespaced ? namespace : undefined, name));
+      return obj ? (structuredClone(obj) as T) : undefined;
+    }
     const res = await this.call('GET', resourcePath(kind, namespace, name));
     if (res.status === 404) return undefined;
     this.check(res, `get ${kind.plural} ${name}`);
@@ -149,21 +193,23 @@ export class ClientNodeCluster implements ClusterPort {
   }
 
   async list<T extends KubeObject>(kind: ResourceKind, opts: ListOptions = {}): Promise<T[]> {
-    return (await this.listWithVersion<T>(kind, opts)).items;
+    const cached = this.cache.reader(kind, opts.namespace);
+    if (cached) return cached.select(opts).map((o) => structuredClone(o) as T);
+    return (await this.listAll(kind, opts)).items as T[];
   }
 
   async create<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
     const body = { ...obj, apiVersion: apiVersionOf(kind), kind: kind.kind };
     const res = await this.call('POST', resourcePath(kind, obj.metadata.namespace), { body });
     this.check(res, `create ${kind.plural} ${obj.metadata.name}`);
-    return this.typed(kind, res.body as T);
+    return this.written(kind, res.body as T);
   }
 
   async replace<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
     const body = { ...obj, apiVersion: apiVersionOf(kind), kind: kind.kind };
     const res = await this.call('PUT', resourcePath(kind, obj.metadata.namespace, obj.metadata.name), { body });
     this.check(res, `replace ${kind.plural} ${obj.metadata.name}`);
-    return this.typed(kind, res.body as T);
+    return this.written(kind, res.body as T);
   }
 
   async patch<T extends KubeObject>(
@@ -184,15 +230,19 @@ export class ClientNodeCluster implements ClusterPort {
       contentType: MERGE_PATCH,
     });
     this.check(res, `patch ${kind.plural} ${name}${opts.subresource ? '/status' : ''}`);
-    return this.typed(kind, res.body as T);
+    return this.written(kind, res.body as T);
   }
 
   async delete(kind: ResourceKind, name: string, namespace?: string): Promise<void> {
     const res = await this.call('DELETE', resourcePath(kind, namespace, name), {
       body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background' },
     });
-    if (res.status === 404) return;
-    this.check(res, `delete ${kind.plural} ${name}`);
+    if (res.status !== 404) this.check(res, `delete ${kind.plural} ${name}`);
+    // The answer is the object: still there with a deletionTimestamp while finalizers hold it, else its last copy.
+    const body = res.body as Partial<KubeObject> | undefined;
+    const last = res.status !== 404 && body?.metadata && body.kind !== 'Status' ? this.typed(kind, body as KubeObject) : undefined;
+    if (last && (last.metadata.finalizers ?? []).length > 0) this.cache.observe(kind, last);
+    else this.cache.observeDeleted(kind, name, namespace, last);
   }
 
   async evict(podName: string, namespace: string): Promise<EvictionResult> {
@@ -232,78 +282,15 @@ export class ClientNodeCluster implements ClusterPort {
   }
 
   watch<T extends KubeObject>(kind: ResourceKind, opts: ListOptions, onEvent: (e: WatchEvent<T>) => void): WatchHandle {
-    const abort = new AbortController();
-    void this.runWatch(kind, opts, onEvent as (e: WatchEvent) => void, abort.signal);
-    return { stop: () => abort.abort() };
+    return this.cache.watch(kind, opts, onEvent as (e: WatchEvent) => void);
   }
 
-  /**
-   * List, then watch from the list's version; on a dropped stream resume from the last
-   * version seen; on 410 Gone re-list and tell the handler the difference, so it ends
-   * up with the same picture as if it had seen every event.
-   */
-  private async runWatch(
-    kind: ResourceKind,
-    opts: ListOptions,
-    onEvent: (e: WatchEvent) => void,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const seen = new Map<string, KubeObject>();
-    const log = this.logger.child({ watch: kind.plural, ...(opts.namespace ? { namespace: opts.namespace } : {}) });
-    const deliver = (type: WatchEvent['type'], object: KubeObject) => {
-      if (signal.aborted) return;
-      if (type === 'DELETED') seen.delete(objectKey(object));
-      else seen.set(objectKey(object), object);
-      try {
-        onEvent({ type, object: structuredClone(object) });
-      } catch (err) {
-        log.error('watch handler failed', { error: errorText(err) });
-      }
-    };
-    let version: string | undefined;
-    let delay = this.backoff.initialMs;
-    while (!signal.aborted) {
-      try {
-        if (version === undefined) {
-          const listed = await this.listWithVersion(kind, opts, signal);
-          const current = new Map(listed.items.map((o) => [objectKey(o), o]));
-          for (const [key, obj] of current) {
-            const before = seen.get(key);
-            if (!before) deliver('ADDED', obj);
-            else if (before.metadata.resourceVersion !== obj.metadata.resourceVersion) deliver('MODIFIED', obj);
-          }
-          for (const [key, obj] of [...seen]) if (!current.has(key)) deliver('DELETED', obj);
-          version = listed.resourceVersion;
-          delay = this.backoff.initialMs;
-        }
-        let events = 0;
-        const outcome = await this.streamWatch(kind, opts, version, signal, (ev) => {
-          const obj = this.typed(kind, ev.object as KubeObject);
-          if (obj.metadata?.resourceVersion) version = obj.metadata.resourceVersion;
-          if (ev.type !== 'BOOKMARK') deliver(ev.type as WatchEvent['type'], obj);
-          events++;
-        });
-        if (outcome === 'gone') {
-          log.info('watch version expired; re-listing', { resourceVersion: version });
-          version = undefined;
-          continue;
-        }
-        if (events > 0) {
-          delay = this.backoff.initialMs;
-          continue;
-        }
-      } catch (err) {
-        if (signal.aborted) break;
-        log.warn('watch interrupted; reconnecting', { error: errorText(err), retryInMs: delay });
-      }
-      if (signal.aborted) break;
-      try {
-        await this.clock.sleep(delay, signal);
-      } catch {
-        break;
-      }
-      delay = Math.min(delay * 2, this.backoff.maxMs);
-    }
+  synced(kind: ResourceKind): boolean {
+    return this.cache.synced(kind);
+  }
+
+  waitForSync(kinds: readonly ResourceKind[], signal?: AbortSignal): Promise<void> {
+    return this.cache.waitForSync(kinds, signal);
   }
 
   private async streamWatch(
@@ -311,7 +298,7 @@ export class ClientNodeCluster implements ClusterPort {
     opts: ListOptions,
     version: string | undefined,
     signal: AbortSignal,
-    onEvent: (ev: RawWatchEvent) => void,
+    onEvent: (type: WatchEventType | 'BOOKMARK', obj: KubeObject) => void,
   ): Promise<'ended' | 'gone'> {
     const path =
       resourcePath(kind, opts.namespace) +
@@ -346,27 +333,66 @@ export class ClientNodeCluster implements ClusterPort {
           if (st.code === 410) return 'gone';
           throw toKubeError(st.code ?? 500, st, `watch ${kind.plural}`);
         }
-        onEvent(ev);
+        onEvent(ev.type, this.typed(kind, ev.object as KubeObject));
       }
     }
     return 'ended';
   }
 
-  private async listWithVersion<T extends KubeObject>(
+  /**
+   * The whole list, a page at a time. A continue token that expired (410) starts the list
+   * over. Field selectors the server cannot serve are applied here.
+   */
+  private async listAll(
     kind: ResourceKind,
     opts: ListOptions,
     signal?: AbortSignal,
-  ): Promise<{ items: T[]; resourceVersion: string | undefined }> {
-    const path =
-      resourcePath(kind, opts.namespace) +
-      query({ labelSelector: selectorString(opts.labelSelector), fieldSelector: selectorString(opts.fieldSelector) });
-    const res = await this.call('GET', path, { signal });
-    this.check(res, `list ${kind.plural}`);
-    const body = res.body as { items?: T[]; metadata?: { resourceVersion?: string } };
-    return {
-      items: (body.items ?? []).map((o) => this.typed(kind, o)),
-      resourceVersion: body.metadata?.resourceVersion,
-    };
+  ): Promise<{ items: KubeObject[]; resourceVersion: string | undefined }> {
+    const server = serverSelectable(opts);
+    let items: KubeObject[] = [];
+    let resourceVersion: string | undefined;
+    let next: string | undefined;
+    for (;;) {
+      const path =
+        resourcePath(kind, opts.namespace) +
+        query({
+          labelSelector: selectorString(server.labelSelector),
+          fieldSelector: selectorString(server.fieldSelector),
+          limit: String(this.pageSize),
+          continue: next,
+        });
+      const res = await this.call('GET', path, { signal });
+      if (res.status === 410 && next !== undefined) {
+        this.logger.info('list continue token expired; listing again', { kind: kind.plural });
+        items = [];
+        next = undefined;
+        continue;
+      }
+      this.check(res, `list ${kind.plural}`);
+      const body = res.body as { items?: KubeObject[]; metadata?: { resourceVersion?: string; continue?: string } };
+      for (const o of body.items ?? []) items.push(this.typed(kind, o));
+      resourceVersion = body.metadata?.resourceVersion;
+      next = body.metadata?.continue || undefined;
+      if (next === undefined) break;
+    }
+    const clientSide = Object.entries(opts.fieldSelector ?? {}).filter(([path]) => CLIENT_SIDE_FIELDS.has(path));
+    if (clientSide.length > 0) {
+      const fieldSelector = Object.fromEntries(clientSide);
+      items = items.filter((o) => matchesListOptions(o, { fieldSelector }));
+    }
+    return { items, resourceVersion };
+  }
+
+  /**
+   * A write's answer, typed, and given to the cache so the writer reads it back at once.
+   * A write that released the last finalizer of an object being deleted removed it.
+   */
+  private written<T extends KubeObject>(kind: ResourceKind, obj: T): T {
+    const out = this.typed(kind, obj);
+    const { name, namespace, deletionTimestamp, finalizers } = out.metadata;
+    if (deletionTimestamp && (finalizers ?? []).length === 0) this.cache.observeDeleted(kind, name, namespace, structuredClone(out));
+    else this.cache.observe(kind, structuredClone(out));
+    return out;
   }
 
   /** List items come without apiVersion and kind; callers expect whole objects. */
@@ -411,15 +437,54 @@ export class ClientNodeCluster implements ClusterPort {
           : {}),
       },
     };
+    // Headers (the token, refreshed by the authenticators) and TLS options for this call;
+    // the agent client-node makes for it each time is set aside for the one kept alive.
     await this.kc.applyToHTTPSOptions(options);
+    options.agent = this.keptAlive(url, options);
     const transport = url.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      const req = transport.request(url, { ...options, signal: init.signal }, resolve);
-      req.on('error', reject);
-      req.setTimeout(init.timeoutMs, () => {
-        req.destroy(new KubeError(`${method} ${url.pathname} timed out after ${init.timeoutMs}ms`, 0));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await new Promise<http.IncomingMessage>((resolve, reject) => {
+          const req = transport.request(url, { ...options, signal: init.signal }, resolve);
+          req.on('error', (err) => reject(req.reusedSocket ? Object.assign(err, { reusedSocket: true }) : err));
+          req.setTimeout(init.timeoutMs, () => {
+            req.destroy(new KubeError(`${method} ${url.pathname} timed out after ${init.timeoutMs}ms`, 0));
+          });
+          req.end(payload);
+        });
+      } catch (err) {
+        // A read sent on a connection the server had just closed is safe to send again, once.
+        const e = err as NodeJS.ErrnoException & { reusedSocket?: boolean };
+        if (attempt > 1 || method !== 'GET' || !e.reusedSocket || !STALE_CONNECTION.has(e.code ?? '')) throw err;
+      }
+    }
+  }
+
+  /**
+   * One agent for every call, keeping connections open between them (client-node makes a
+   * new agent, so a new TCP connection and TLS handshake, for each request). It takes the
+   * TLS options of the first call; behind a proxy it is client-node's proxy agent, kept.
+   */
+  private keptAlive(url: URL, options: https.RequestOptions): http.Agent {
+    if (this.agent) return this.agent;
+    if (this.kc.getCurrentCluster()?.proxyUrl && options.agent) {
+      this.agent = options.agent as http.Agent;
+    } else if (url.protocol === 'https:') {
+      const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = options;
+      this.agent = new https.Agent({
+        keepAlive: true,
+        timeout: this.idleConnectionMs,
+        ca,
+        cert,
+        key,
+        pfx,
+        passphrase,
+        servername,
+        ...(rejectUnauthorized !== undefined ? { rejectUnauthorized } : {}),
       });
-      req.end(payload);
-    });
+    } else {
+      this.agent = new http.Agent({ keepAlive: true, timeout: this.idleConnectionMs });
+    }
+    return this.agent;
   }
 }

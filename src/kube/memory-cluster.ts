@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { RealClock, type Clock } from '../util/clock.js';
 import { evictionAllowed } from './disruption.js';
 import { AlreadyExistsError, ConflictError, InvalidObjectError, KubeNotFoundError } from './errors.js';
+import { IndexStore, type IndexStoreOptions } from './index-store.js';
 import { applyMergePatch, jsonEqual } from './merge-patch.js';
 import {
   apiVersionOf,
@@ -17,6 +18,7 @@ import {
   type EvictionResult,
   type KubeObject,
   type ListOptions,
+  type ObjectRef,
   type PatchOptions,
   type Pod,
   type PodDisruptionBudget,
@@ -25,6 +27,7 @@ import {
   type WatchEventType,
   type WatchHandle,
 } from './types.js';
+import { WatchSubscriber } from './watch-subscriber.js';
 
 export type FailableOp = 'create' | 'patch' | 'replace' | 'delete' | 'get' | 'list' | 'evict';
 
@@ -42,39 +45,37 @@ export interface EventFilter {
   namespace?: string;
 }
 
-interface Watcher {
-  kind: ResourceKind;
-  opts: ListOptions;
-  onEvent: (e: WatchEvent) => void;
-  queue: WatchEvent[];
-  scheduled: boolean;
-  stopped: boolean;
-}
-
 const deepCopy = <T>(v: T): T => structuredClone(v);
 
 function kindKey(kind: ResourceKind): string {
   return `${apiVersionOf(kind)}/${kind.kind}`;
 }
 
-function labelsMatch(obj: KubeObject, selector: Record<string, string> | undefined): boolean {
-  if (!selector) return true;
-  const labels = obj.metadata.labels ?? {};
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+/** Repeats of one Event (same object, type, reason and message) fold into one with a count. */
+const EVENT_REPEATS = 'event-repeats';
+
+function repeatKey(namespace: string, involved: Partial<ObjectRef>, type: unknown, reason: unknown, message: unknown): string {
+  return JSON.stringify([namespace, involved.kind, involved.name, involved.uid, type, reason, message]);
 }
 
-function fieldValue(obj: KubeObject, path: string): unknown {
-  let cur: unknown = obj;
-  for (const part of path.split('.')) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Record<string, unknown>)[part];
+/** The indexes each kind's hot paths are served from. */
+function storeOptions(kind: ResourceKind): IndexStoreOptions {
+  const namespaced = kind.namespaced;
+  if (kind.kind === 'Node') return { namespaced, fields: ['spec.providerID'] };
+  if (kind.kind === 'Pod') return { namespaced, fields: ['spec.nodeName'] };
+  if (kind.kind === 'Event') {
+    return {
+      namespaced,
+      indexers: {
+        [EVENT_REPEATS]: (o) => {
+          const ev = o as unknown as Record<string, unknown>;
+          const involved = (ev.involvedObject ?? {}) as Partial<ObjectRef>;
+          return repeatKey(o.metadata.namespace ?? '', involved, ev.type, ev.reason, ev.message);
+        },
+      },
+    };
   }
-  return cur;
-}
-
-function fieldsMatch(obj: KubeObject, selector: Record<string, string> | undefined): boolean {
-  if (!selector) return true;
-  return Object.entries(selector).every(([path, want]) => String(fieldValue(obj, path) ?? '') === want);
+  return { namespaced };
 }
 
 /** Everything but metadata and status: what metadata.generation tracks. */
@@ -86,10 +87,10 @@ function desiredState(obj: KubeObject): Record<string, unknown> {
 export class MemoryCluster implements ClusterPort {
   private readonly clock: Clock;
   private readonly validate: ((obj: KubeObject) => string | undefined) | undefined;
-  /** kind key -> "namespace/name" -> object */
-  private readonly objects = new Map<string, Map<string, KubeObject>>();
-  private readonly kindsByKey = new Map<string, ResourceKind>();
-  private readonly watchers = new Set<Watcher>();
+  /** kind key -> the objects of that kind, keyed "namespace/name" */
+  private readonly objects = new Map<string, IndexStore>();
+  /** kind key -> its watchers */
+  private readonly watchers = new Map<string, Set<WatchSubscriber>>();
   private readonly eventLog: EventRecord[] = [];
   private readonly failures = new Map<FailableOp, { err: Error; times: number }[]>();
   private conflicts = 0;
@@ -175,23 +176,30 @@ export class MemoryCluster implements ClusterPort {
   }
 
   watch<T extends KubeObject>(kind: ResourceKind, opts: ListOptions, onEvent: (e: WatchEvent<T>) => void): WatchHandle {
-    const watcher: Watcher = {
-      kind,
-      opts,
-      onEvent: onEvent as (e: WatchEvent) => void,
-      queue: [],
-      scheduled: false,
-      stopped: false,
-    };
-    for (const obj of this.select(kind, opts)) this.enqueue(watcher, 'ADDED', obj);
-    this.watchers.add(watcher);
+    const watcher = new WatchSubscriber({ opts, onEvent: onEvent as (e: WatchEvent) => void });
+    for (const obj of this.select(kind, opts)) watcher.push('ADDED', obj);
+    const k = kindKey(kind);
+    let set = this.watchers.get(k);
+    if (!set) {
+      set = new Set();
+      this.watchers.set(k, set);
+    }
+    set.add(watcher);
     return {
       stop: () => {
-        watcher.stopped = true;
-        watcher.queue = [];
-        this.watchers.delete(watcher);
+        watcher.stop();
+        set.delete(watcher);
       },
     };
+  }
+
+  /** Nothing is cached here: every read sees the store. */
+  synced(_kind: ResourceKind): boolean {
+    return true;
+  }
+
+  async waitForSync(_kinds: readonly ResourceKind[], signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
   }
 
   async evict(podName: string, namespace: string): Promise<EvictionResult> {
@@ -217,18 +225,8 @@ export class MemoryCluster implements ClusterPort {
   private storeEvent(e: EventRecord): void {
     const namespace = e.involved.namespace ?? 'default';
     const now = new Date(this.clock.now()).toISOString();
-    const existing = this.select(Kinds.Event, { namespace }).find((o) => {
-      const ev = o as unknown as Record<string, unknown>;
-      const inv = ev.involvedObject as { name?: string; kind?: string; uid?: string };
-      return (
-        inv.name === e.involved.name &&
-        inv.kind === e.involved.kind &&
-        inv.uid === e.involved.uid &&
-        ev.reason === e.reason &&
-        ev.type === e.type &&
-        ev.message === e.message
-      );
-    });
+    const repeat = repeatKey(namespace, e.involved, e.type, e.reason, e.message);
+    const existing = this.bucket(Kinds.Event).byIndex(EVENT_REPEATS, repeat)[0];
     // Repeats are folded into one Event with a count, as the client-go recorder does.
     if (existing) {
       const count = Number((existing as unknown as { count?: number }).count ?? 1) + 1;
@@ -260,13 +258,12 @@ export class MemoryCluster implements ClusterPort {
     throw first.err;
   }
 
-  private bucket(kind: ResourceKind): Map<string, KubeObject> {
+  private bucket(kind: ResourceKind): IndexStore {
     const k = kindKey(kind);
     let b = this.objects.get(k);
     if (!b) {
-      b = new Map();
+      b = new IndexStore(storeOptions(kind));
       this.objects.set(k, b);
-      this.kindsByKey.set(k, kind);
     }
     return b;
   }
@@ -286,15 +283,7 @@ export class MemoryCluster implements ClusterPort {
   }
 
   private select(kind: ResourceKind, opts: ListOptions): KubeObject[] {
-    return [...this.bucket(kind).entries()]
-      .filter(([, o]) => this.matches(kind, o, opts))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, o]) => o);
-  }
-
-  private matches(kind: ResourceKind, obj: KubeObject, opts: ListOptions): boolean {
-    if (kind.namespaced && opts.namespace !== undefined && obj.metadata.namespace !== opts.namespace) return false;
-    return labelsMatch(obj, opts.labelSelector) && fieldsMatch(obj, opts.fieldSelector);
+    return this.bucket(kind).select(opts);
   }
 
   private nextVersion(): string {
@@ -343,7 +332,7 @@ export class MemoryCluster implements ClusterPort {
     obj.metadata.generation = 1;
     this.checkValid(obj);
     obj.metadata.resourceVersion = this.nextVersion();
-    bucket.set(key, obj);
+    bucket.set(obj);
     this.notify(kind, 'ADDED', obj, undefined);
     return deepCopy(obj);
   }
@@ -401,7 +390,7 @@ export class MemoryCluster implements ClusterPort {
       bucket.delete(key);
       this.notify(kind, 'DELETED', merged, current);
     } else {
-      bucket.set(key, merged);
+      bucket.set(merged);
       this.notify(kind, 'MODIFIED', merged, current);
     }
     return deepCopy(merged);
@@ -417,7 +406,7 @@ export class MemoryCluster implements ClusterPort {
       const next = deepCopy(current);
       next.metadata.deletionTimestamp = new Date(this.clock.now()).toISOString();
       next.metadata.resourceVersion = this.nextVersion();
-      bucket.set(key, next);
+      bucket.set(next);
       this.notify(kind, 'MODIFIED', next, current);
       return;
     }
@@ -432,45 +421,6 @@ export class MemoryCluster implements ClusterPort {
    * object enter as ADDED and leave as DELETED, as a label-selected watch does.
    */
   private notify(kind: ResourceKind, type: WatchEventType, obj: KubeObject, previous: KubeObject | undefined): void {
-    const k = kindKey(kind);
-    for (const w of this.watchers) {
-      if (kindKey(w.kind) !== k) continue;
-      const now = this.matches(kind, obj, w.opts);
-      const before = previous !== undefined && this.matches(kind, previous, w.opts);
-      if (type === 'ADDED') {
-        if (now) this.enqueue(w, 'ADDED', obj);
-      } else if (type === 'DELETED') {
-        if (before || now) this.enqueue(w, 'DELETED', obj);
-      } else if (now && before) {
-        this.enqueue(w, 'MODIFIED', obj);
-      } else if (now) {
-        this.enqueue(w, 'ADDED', obj);
-      } else if (before) {
-        this.enqueue(w, 'DELETED', obj);
-      }
-    }
-  }
-
-  private enqueue(w: Watcher, type: WatchEventType, obj: KubeObject): void {
-    w.queue.push({ type, object: deepCopy(obj) });
-    this.reschedule(w);
-  }
-
-  private reschedule(w: Watcher): void {
-    if (w.scheduled) return;
-    w.scheduled = true;
-    queueMicrotask(() => {
-      w.scheduled = false;
-      while (!w.stopped && w.queue.length > 0) {
-        const event = w.queue.shift()!;
-        try {
-          w.onEvent(event);
-        } catch (err) {
-          // A failing handler must not swallow the events behind it.
-          if (w.queue.length > 0) this.reschedule(w);
-          throw err;
-        }
-      }
-    });
+    for (const w of this.watchers.get(kindKey(kind)) ?? []) w.offer(type, obj, previous);
   }
 }

@@ -110,7 +110,11 @@ export interface ListOptions {
   namespace?: string;
   /** Equality-based selector, e.g. `{ 'gpu-provisioner.dev/request-uid': uid }`. */
   labelSelector?: Record<string, string>;
-  /** Only `spec.nodeName=<name>` is needed (pods on a node). */
+  /**
+   * Equality on a field: `spec.nodeName=<name>` (pods on a node, which the API server
+   * selects) and `spec.providerID=<id>` (Nodes, which it does not: the client-node
+   * adapter serves it from its cache index, or filters a list itself while unsynced).
+   */
   fieldSelector?: Record<string, string>;
 }
 
@@ -168,7 +172,8 @@ export interface ClusterPort {
   /**
    * Streams changes. The real implementation lists first, then watches from that
    * resourceVersion and reconnects (re-listing on 410 Gone); the handler sees an
-   * ADDED for every existing object at start.
+   * ADDED for every existing object at start. Handlers of one cached kind share one
+   * list+watch per namespace scope, and `get`/`list` read from it once it has synced.
    */
   watch<T extends KubeObject>(
     kind: ResourceKind,
@@ -179,6 +184,14 @@ export interface ClusterPort {
   evict(podName: string, namespace: string): Promise<EvictionResult>;
   /** Records a core/v1 Event; failures are logged, never thrown. */
   recordEvent(e: EventRecord): Promise<void>;
+  /**
+   * Whether reads of `kind` come from a cache that has finished its initial list: true
+   * once every watch of that kind has listed (a cache starts with the first `watch()` of
+   * a kind), and always true for a kind that is never cached. Readiness reports this.
+   */
+  synced(kind: ResourceKind): boolean;
+  /** Resolves once `synced` holds for every one of `kinds`; rejects when `signal` aborts. */
+  waitForSync(kinds: readonly ResourceKind[], signal?: AbortSignal): Promise<void>;
 }
 
 // Typed views of the core objects the operator touches.

@@ -5,6 +5,7 @@ import { ClientNodeCluster, resourcePath } from '../../src/kube/client-node-clus
 import { AlreadyExistsError, ConflictError, InvalidObjectError, KubeError } from '../../src/kube/errors.js';
 import { Kinds, type KubeObject, type WatchEvent, type WatchHandle } from '../../src/kube/types.js';
 import type { Logger } from '../../src/util/logger.js';
+import { waitFor } from './fake-api-server.js';
 
 const TOKEN = 'sekret-token-do-not-log';
 
@@ -70,14 +71,6 @@ function recordingLogger(lines: string[]): Logger {
 
 function gr(name: string, rv: string): KubeObject {
   return { apiVersion: 'gpu-provisioner.dev/v1alpha1', kind: 'GpuRequest', metadata: { name, namespace: 'ml', resourceVersion: rv } };
-}
-
-async function waitFor(pred: () => boolean, what: string, ms = 3000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe('ClientNodeCluster', () => {

@@ -304,6 +304,95 @@ describe('MemoryCluster list and watch', () => {
   });
 });
 
+describe('MemoryCluster indexes', () => {
+  const REQ = 'gpu-provisioner.dev/request-uid';
+
+  it('a label-selected list follows label changes and deletes, across kinds and namespaces', async () => {
+    const { cluster } = setup();
+    for (const n of ['n1', 'n2', 'n3']) await cluster.create(Kinds.Node, node(n, { metadata: { name: n, labels: { [REQ]: 'u1' } } }));
+    await cluster.create(GR, gpuRequest('u1', { metadata: { name: 'u1', labels: { [REQ]: 'u1' } } }));
+    const selected = async () => (await cluster.list(Kinds.Node, { labelSelector: { [REQ]: 'u1' } })).map((n) => n.metadata.name);
+    expect(await selected()).toEqual(['n1', 'n2', 'n3']);
+    await cluster.patch(Kinds.Node, 'n2', undefined, { metadata: { labels: { [REQ]: 'u2' } } });
+    await cluster.patch(Kinds.Node, 'n3', undefined, { metadata: { labels: { [REQ]: null } } });
+    expect(await selected()).toEqual(['n1']);
+    expect((await cluster.list(Kinds.Node, { labelSelector: { [REQ]: 'u2' } })).map((n) => n.metadata.name)).toEqual(['n2']);
+    await cluster.replace(Kinds.Node, { ...(await cluster.get(Kinds.Node, 'n3'))!, metadata: { ...(await cluster.get(Kinds.Node, 'n3'))!.metadata, labels: { [REQ]: 'u1' } } });
+    expect(await selected()).toEqual(['n1', 'n3']);
+    await cluster.delete(Kinds.Node, 'n1');
+    expect(await selected()).toEqual(['n3']);
+    // A finalizer keeps a deleted object listed until it is released.
+    await cluster.patch(Kinds.Node, 'n3', undefined, { metadata: { finalizers: ['f'] } });
+    await cluster.delete(Kinds.Node, 'n3');
+    expect(await selected()).toEqual(['n3']);
+    await cluster.patch(Kinds.Node, 'n3', undefined, { metadata: { finalizers: null } });
+    expect(await selected()).toEqual([]);
+    expect((await cluster.list(GR, { namespace: 'ml', labelSelector: { [REQ]: 'u1' } })).map((r) => r.metadata.name)).toEqual(['u1']);
+    expect(await cluster.list(GR, { namespace: 'other', labelSelector: { [REQ]: 'u1' } })).toEqual([]);
+  });
+
+  it('serves fieldSelector spec.providerID for Nodes, following providerID changes', async () => {
+    const { cluster } = setup();
+    await cluster.create(Kinds.Node, node('n1'));
+    await cluster.create(Kinds.Node, node('n2', { spec: { providerID: undefined } }));
+    const byId = async (id: string) => (await cluster.list(Kinds.Node, { fieldSelector: { 'spec.providerID': id } })).map((n) => n.metadata.name);
+    expect(await byId('sim://n1')).toEqual(['n1']);
+    expect(await byId('sim://n2')).toEqual([]);
+    await cluster.patch(Kinds.Node, 'n2', undefined, { spec: { providerID: 'sim://n2' } });
+    expect(await byId('sim://n2')).toEqual(['n2']);
+    await cluster.delete(Kinds.Node, 'n1');
+    expect(await byId('sim://n1')).toEqual([]);
+  });
+
+  it('folds repeats by object, type, reason and message, however many other Events the namespace holds', async () => {
+    const { cluster, clock } = setup();
+    const involved = (name: string, uid = `uid-${name}`) => ({ kind: 'GpuRequest', apiVersion: 'gpu-provisioner.dev/v1alpha1', name, namespace: 'ml', uid });
+    for (let i = 0; i < 300; i++) await cluster.recordEvent({ involved: involved(`r${i}`), type: 'Normal', reason: 'Launched', message: 'launched' });
+    await cluster.recordEvent({ involved: involved('r7'), type: 'Normal', reason: 'Launched', message: 'launched' });
+    await clock.advance(1000);
+    await cluster.recordEvent({ involved: involved('r7'), type: 'Normal', reason: 'Launched', message: 'launched' });
+    await cluster.recordEvent({ involved: involved('r7'), type: 'Warning', reason: 'Launched', message: 'launched' });
+    await cluster.recordEvent({ involved: involved('r7'), type: 'Normal', reason: 'Launched', message: 'other text' });
+    await cluster.recordEvent({ involved: involved('r7', 'new-uid'), type: 'Normal', reason: 'Launched', message: 'launched' });
+    await cluster.recordEvent({ involved: { ...involved('r7'), namespace: 'ops' }, type: 'Normal', reason: 'Launched', message: 'launched' });
+    type Ev = KubeObject & { count: number; type: string; message: string; firstTimestamp: string; lastTimestamp: string; involvedObject: { name: string; uid: string } };
+    const all = (await cluster.list(Kinds.Event)) as Ev[];
+    expect(all).toHaveLength(304);
+    const r7 = all.filter((e) => e.involvedObject.name === 'r7');
+    expect(r7.map((e) => [e.metadata.namespace, e.involvedObject.uid, e.type, e.message, e.count]).sort()).toEqual([
+      ['ml', 'new-uid', 'Normal', 'launched', 1],
+      ['ml', 'uid-r7', 'Normal', 'launched', 3],
+      ['ml', 'uid-r7', 'Normal', 'other text', 1],
+      ['ml', 'uid-r7', 'Warning', 'launched', 1],
+      ['ops', 'uid-r7', 'Normal', 'launched', 1],
+    ]);
+    const folded = r7.find((e) => e.count === 3)!;
+    expect(Date.parse(folded.lastTimestamp) - Date.parse(folded.firstTimestamp)).toBe(1000);
+    // Deleting the folded Event starts a new count.
+    await cluster.delete(Kinds.Event, folded.metadata.name, 'ml');
+    await cluster.recordEvent({ involved: involved('r7'), type: 'Normal', reason: 'Launched', message: 'launched' });
+    const again = ((await cluster.list(Kinds.Event, { namespace: 'ml' })) as Ev[]).filter((e) => e.involvedObject.uid === 'uid-r7' && e.type === 'Normal' && e.message === 'launched');
+    expect(again.map((e) => e.count)).toEqual([1]);
+  });
+
+  it('a watch of one kind is not offered changes to another', async () => {
+    const { cluster } = setup();
+    const seen: string[] = [];
+    cluster.watch(Kinds.Node, {}, (e) => seen.push(`${e.type} ${e.object.kind}`));
+    await cluster.create(GR, gpuRequest('a'));
+    await cluster.create(Kinds.Node, node('n1'));
+    await flushMicrotasks();
+    expect(seen).toEqual(['ADDED Node']);
+  });
+
+  it('is always synced: nothing is cached', async () => {
+    const { cluster } = setup();
+    expect(cluster.synced(GR)).toBe(true);
+    await expect(cluster.waitForSync([GR, Kinds.Node])).resolves.toBeUndefined();
+    await expect(cluster.waitForSync([GR], AbortSignal.abort())).rejects.toThrow();
+  });
+});
+
 describe('MemoryCluster eviction and PDBs', () => {
   async function replicas(cluster: MemoryCluster, n: number, phase = 'Running') {
     for (let i = 0; i < n; i++) await startPod(cluster, `web-${i}`, { labels: { app: 'web' }, phase });
