@@ -11,6 +11,8 @@ import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js'
 export interface WorkQueueOptions {
   clock: Clock;
   backoff?: BackoffOptions;
+  /** Told how long each key waited in the queue before a worker took it (metrics). */
+  onWait?: (waitedMs: number) => void;
 }
 
 interface Delayed {
@@ -28,6 +30,8 @@ export class WorkQueue {
   private readonly inFlight = new Set<string>();
   private readonly delayed = new Map<string, Delayed>();
   private readonly failures = new Map<string, number>();
+  /** When each queued key went into the queue. */
+  private readonly queuedAt = new Map<string, number>();
   private readonly waiters: ((key: string | undefined) => void)[] = [];
   private readonly idleWaiters: (() => void)[] = [];
   private shuttingDown = false;
@@ -35,7 +39,10 @@ export class WorkQueue {
   constructor(opts: WorkQueueOptions) {
     this.clock = opts.clock;
     this.backoff = opts.backoff ?? defaultBackoff;
+    this.onWait = opts.onWait;
   }
+
+  private readonly onWait: ((waitedMs: number) => void) | undefined;
 
   /** Keys waiting to be handed out (not counting delayed ones). */
   get len(): number {
@@ -60,8 +67,7 @@ export class WorkQueue {
     if (this.shuttingDown || this.dirty.has(key)) return;
     this.dirty.add(key);
     if (this.inFlight.has(key)) return;
-    this.queue.push(key);
-    this.dispatch();
+    this.enqueue(key);
   }
 
   /** Adds `key` after `ms`; when it is already waiting, the earlier deadline wins. */
@@ -110,10 +116,7 @@ export class WorkQueue {
   /** Marks `key` processed; if it was added meanwhile, it goes back into the queue. */
   done(key: string): void {
     this.inFlight.delete(key);
-    if (this.dirty.has(key) && !this.shuttingDown) {
-      this.queue.push(key);
-      this.dispatch();
-    }
+    if (this.dirty.has(key) && !this.shuttingDown) this.enqueue(key);
     if (this.inFlight.size === 0) {
       for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
@@ -130,6 +133,7 @@ export class WorkQueue {
     for (const d of this.delayed.values()) d.cancel();
     this.delayed.clear();
     this.queue.length = 0;
+    this.queuedAt.clear();
     this.dirty.clear();
     for (const resolve of this.waiters.splice(0)) resolve(undefined);
   }
@@ -140,7 +144,16 @@ export class WorkQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  private enqueue(key: string): void {
+    this.queue.push(key);
+    this.queuedAt.set(key, this.clock.now());
+    this.dispatch();
+  }
+
   private take(key: string): string {
+    const queuedAt = this.queuedAt.get(key);
+    this.queuedAt.delete(key);
+    if (queuedAt !== undefined) this.onWait?.(this.clock.now() - queuedAt);
     this.dirty.delete(key);
     this.inFlight.add(key);
     return key;
