@@ -48,10 +48,29 @@ export const noLifecycleMetrics: LifecycleMetrics = {
   orphanNodeDeleted: () => undefined,
 };
 
+/** Where machines can be bought, and the budgets that can refuse them: the series started at zero. */
+export interface KnownLabels {
+  places: { provider: string; region: string }[];
+  budgets: { namespace: string; budget: string }[];
+}
+
+export interface PrometheusLifecycleMetrics extends LifecycleMetrics {
+  /**
+   * Starts the series of these providers, regions and budgets at zero (once each), so
+   * that the first event shows in rate() and increase(): Prometheus sees no increase in
+   * a series that appears with its first count already in it.
+   */
+  zero(known: KnownLabels): void;
+}
+
+const FAILOVER_REASONS = [Reasons.InsufficientCapacity, Reasons.QuotaExceeded, Reasons.LaunchFailed];
+const REPAIR_REASONS = [Reasons.InstanceLost, Reasons.NodeLost, Reasons.NodeRepair];
+const CAPACITY_TYPES = ['spot', 'on-demand'];
+
 const LAUNCH_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600];
 const JOIN_BUCKETS = [5, 15, 30, 60, 120, 180, 300, 600, 900, 1200, 1800];
 
-export function lifecycleMetrics(registry: Registry): LifecycleMetrics {
+export function lifecycleMetrics(registry: Registry): PrometheusLifecycleMetrics {
   const registers = [registry];
   const launches = new Counter({
     name: 'gpu_provisioner_machine_launches_total',
@@ -115,8 +134,33 @@ export function lifecycleMetrics(registry: Registry): LifecycleMetrics {
     help: 'Nodes labelled for a GpuMachine that does not exist, deleted by garbage collection.',
     registers,
   });
+  const interruptions = interruptionMetrics(registry);
+  const zeroed = new Set<string>();
+  const once = (key: string, start: () => void) => {
+    if (zeroed.has(key)) return;
+    zeroed.add(key);
+    start();
+  };
   return {
-    ...interruptionMetrics(registry),
+    ...interruptions,
+    zero: ({ places, budgets }) => {
+      for (const { provider, region } of places) {
+        once(`p/${provider}`, () => {
+          for (const c of CAPACITY_TYPES) toLaunch.zero({ [L.provider]: provider, [L.capacityType]: c });
+          toRegistered.zero({ [L.provider]: provider });
+          toReady.zero({ [L.provider]: provider });
+          for (const reason of FAILOVER_REASONS) failovers.inc({ [L.provider]: provider, [L.reason]: reason }, 0);
+          for (const reason of REPAIR_REASONS) repairs.inc({ [L.provider]: provider, [L.reason]: reason }, 0);
+          joinTimeouts.inc({ [L.provider]: provider }, 0);
+          orphans.inc({ [L.provider]: provider }, 0);
+        });
+        once(`r/${provider}/${region}`, () => {
+          for (const c of CAPACITY_TYPES) launches.inc({ [L.provider]: provider, [L.region]: region, [L.capacityType]: c }, 0);
+          interruptions.zero(provider, region);
+        });
+      }
+      for (const { namespace, budget } of budgets) once(`b/${namespace}/${budget}`, () => refused.inc({ [L.namespace]: namespace, [L.budget]: budget }, 0));
+    },
     launched: (s, l) => {
       launches.inc({ [L.provider]: l.provider, [L.region]: l.region, [L.capacityType]: l.capacityType });
       toLaunch.observe({ [L.provider]: l.provider, [L.capacityType]: l.capacityType }, s);

@@ -20,8 +20,9 @@ export interface OperatorMetrics {
 
 export function createOperatorMetrics(registry: Registry): OperatorMetrics {
   const reconciles = reconcileMetrics(registry);
+  const lifecycle = lifecycleMetrics(registry);
   return {
-    operatorOptions: { metrics: lifecycleMetrics(registry), onReconcile: reconciles.onReconcile, onQueueWait: reconciles.onQueueWait },
+    operatorOptions: { metrics: lifecycle, onReconcile: reconciles.onReconcile, onQueueWait: reconciles.onQueueWait },
     observe: (operator, cluster, clock) =>
       registerStateMetrics(registry, {
         cluster,
@@ -29,6 +30,10 @@ export function createOperatorMetrics(registry: Registry): OperatorMetrics {
         isLeader: () => operator.isLeader,
         offers: () => operator.offers.cached(),
         queues: () => operator.manager.stats(),
+        known: ({ controllers, ...rest }) => {
+          lifecycle.zero(rest);
+          reconciles.zero(controllers);
+        },
       }),
   };
 }

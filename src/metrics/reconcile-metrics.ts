@@ -9,6 +9,8 @@ import { MetricLabels as L } from './labels.js';
 export interface ReconcileMetrics {
   onReconcile(e: ReconcileEvent): void;
   onQueueWait(controller: string, waitedMs: number): void;
+  /** Starts each controller's series at zero, so its first error shows in rate(). */
+  zero(controllers: string[]): void;
 }
 
 export function reconcileMetrics(registry: Registry): ReconcileMetrics {
@@ -33,7 +35,17 @@ export function reconcileMetrics(registry: Registry): ReconcileMetrics {
     buckets: [0.0001, 0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60],
     registers,
   });
+  const zeroed = new Set<string>();
   return {
+    zero: (controllers) => {
+      for (const c of controllers) {
+        if (zeroed.has(c)) continue;
+        zeroed.add(c);
+        errors.inc({ [L.controller]: c }, 0);
+        wait.zero({ [L.controller]: c });
+        for (const outcome of ['success', 'error', 'requeue-error']) duration.zero({ [L.controller]: c, [L.outcome]: outcome });
+      }
+    },
     onReconcile: (e) => {
       duration.observe({ [L.controller]: e.controller, [L.outcome]: e.outcome }, e.durationMs / 1000);
       if (e.outcome !== 'success') errors.inc({ [L.controller]: e.controller });

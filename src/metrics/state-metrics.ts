@@ -16,6 +16,7 @@ import { Kinds, type ClusterPort } from '../kube/types.js';
 import type { Offer } from '../providers/types.js';
 import type { Clock } from '../util/clock.js';
 import { MetricLabels as L } from './labels.js';
+import type { KnownLabels } from './lifecycle-metrics.js';
 
 export interface StateSource {
   cluster: ClusterPort;
@@ -24,6 +25,8 @@ export interface StateSource {
   /** Offers in the offer cache, without refreshing it. */
   offers(): Offer[];
   queues(): ControllerStats[];
+  /** Told at every scrape which providers, regions, budgets and controllers exist, to start their event series at zero. */
+  known?(known: KnownLabels & { controllers: string[] }): void;
 }
 
 interface Snapshot {
@@ -69,6 +72,12 @@ export function registerStateMetrics(registry: Registry, source: StateSource): v
           source.cluster.list<GpuRequest>(Kinds.GpuRequest),
           source.cluster.list<GpuBudget>(Kinds.GpuBudget),
         ]);
+        const places = new Map(source.offers().map((o) => [`${o.provider}/${o.region}`, { provider: o.provider, region: o.region }]));
+        source.known?.({
+          places: [...places.values()],
+          budgets: budgets.map((b) => ({ namespace: b.metadata.namespace ?? '', budget: b.metadata.name })),
+          controllers: source.queues().map((q) => q.name),
+        });
         return { machines, requests, budgets, now: source.clock.now() };
       })();
       setImmediate(() => (pending = undefined));
