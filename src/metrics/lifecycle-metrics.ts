@@ -119,7 +119,7 @@ export function lifecycleMetrics(registry: Registry): PrometheusLifecycleMetrics
   });
   const refused = new Counter({
     name: 'gpu_provisioner_budget_refused_launches_total',
-    help: 'Launches not made because they would break a GpuBudget.',
+    help: 'Launch attempts not made because they would break a GpuBudget (a waiting machine tries again about once a minute).',
     labelNames: [L.namespace, L.budget],
     registers,
   });

@@ -147,6 +147,7 @@ export const launch: Step = async (ctx, m) => {
       });
     } catch (e) {
       // The machine config, not the offer, is at fault: keep the offer for others, try another provider.
+      admission.release();
       bootstrapFailures.add(`${offer.provider}: ${describeError(e)}`);
       continue;
     }
