@@ -21,7 +21,7 @@ export function interruptionInProgress(machines: GpuMachine[]): boolean {
 }
 
 /** The first machine whose condition of `type` has `status` (False by default), with that condition. */
-function firstFalse(machines: GpuMachine[], type: string, status: Condition['status'] = 'False'): { machine: GpuMachine; condition: Condition } | undefined {
+function firstWithStatus(machines: GpuMachine[], type: string, status: Condition['status'] = 'False'): { machine: GpuMachine; condition: Condition } | undefined {
   for (const machine of machines) {
     const condition = getCondition(machine.status?.conditions, type);
     if (condition?.status === status) return { machine, condition };
@@ -46,9 +46,9 @@ export function summarize(prev: GpuRequestStatus, input: SummaryInput): GpuReque
   const launched = active.filter((m) => m.status?.instanceId).length;
   const registered = active.filter((m) => m.status?.nodeName).length;
   const ready = active.filter(isReady).length;
-  const noOffer = firstFalse(active, ConditionTypes.OfferSelected);
-  const launchFailure = firstFalse(active, ConditionTypes.Launched);
-  const overBudget = firstFalse(active.filter((m) => !m.status?.instanceId), ConditionTypes.BudgetExceeded, 'True');
+  const noOffer = firstWithStatus(active, ConditionTypes.OfferSelected);
+  const launchFailure = firstWithStatus(active, ConditionTypes.Launched);
+  const overBudget = firstWithStatus(active.filter((m) => !m.status?.instanceId), ConditionTypes.BudgetExceeded, 'True');
 
   let conditions = prev.conditions;
   const set = (type: string, ok: boolean, reason: string, falseReason: string, message: string) => {
