@@ -1,7 +1,9 @@
 #!/bin/bash
 # Makes sure the tools some tests shell out to are present: shellcheck (lints the
-# generated Talos boot script), zstd (decodes the inline config) and openssl (makes the
-# certificate of the TLS API-server test). Installs them with
+# generated Talos boot script), zstd (decodes the inline config), openssl (makes the
+# certificate of the TLS API-server test) and Debian's prometheus package, whose
+# /usr/bin/prometheus scrapes a running operator to evaluate every dashboard panel and
+# whose /usr/bin/promtool tests the alert rules. Installs them with
 # apt-get when missing and running as root (CI); elsewhere it says what is missing, and
 # those tests skip with a message saying so.
 set -euo pipefail
@@ -10,6 +12,7 @@ missing=()
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+{ command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
 
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0

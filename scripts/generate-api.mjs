@@ -61,6 +61,17 @@ const CRDS = [
     tsTypes: { 'spec.gpu.model': 'string' },
   },
   {
+    file: 'crds/gpu-provisioner.dev_gpubudgets.yaml',
+    out: 'gpu-budget.ts',
+    names: {
+      spec: 'GpuBudgetSpec',
+      'spec.period': 'BudgetPeriod',
+      status: 'GpuBudgetStatus',
+      'status.conditions[]': 'Condition',
+    },
+    tsTypes: {},
+  },
+  {
     file: 'crds/gpu-provisioner.dev_gpuproviders.yaml',
     out: 'gpu-provider.ts',
     names: {

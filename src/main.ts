@@ -7,7 +7,7 @@ import os from 'node:os';
 import { parseDuration } from './api/duration.js';
 import { onShutdownSignals } from './controller/runtime/shutdown.js';
 import { ClientNodeCluster } from './kube/client-node-cluster.js';
-import { interruptionMetrics } from './metrics/interruption-metrics.js';
+import { createOperatorMetrics } from './metrics/operator-metrics.js';
 import { createMetricsRegistry, startHealthServer } from './metrics/server.js';
 import { Operator } from './operator.js';
 import { defaultFactories } from './providers/registry.js';
@@ -38,8 +38,9 @@ async function main(): Promise<void> {
     : undefined;
 
   const registry = createMetricsRegistry();
+  const metrics = createOperatorMetrics(registry);
   const operator = new Operator({
-    metrics: interruptionMetrics(registry),
+    ...metrics.operatorOptions,
     cluster,
     clock,
     logger,
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     },
     onLostLeadership: () => process.exit(1),
   });
+  metrics.observe(operator, cluster, clock);
   const health = await startHealthServer({ port: Number(env.METRICS_PORT ?? 8080), ready: () => true, registry });
   onShutdownSignals(async () => {
     logger.info('shutting down: finishing in-flight work and releasing the lease');

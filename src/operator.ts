@@ -24,7 +24,9 @@ import type { Clock } from './util/clock.js';
 import type { Logger } from './util/logger.js';
 import { InterruptionPoller } from './controller/interruption/poller.js';
 import { GarbageCollector } from './controller/garbagecollection/collector.js';
-import { noInterruptionMetrics, type InterruptionMetrics } from './metrics/interruption-metrics.js';
+import { noLifecycleMetrics, type LifecycleMetrics } from './metrics/lifecycle-metrics.js';
+import { GpuBudgetController } from './controller/budget/controller.js';
+import { BudgetGuard } from './controller/budget/guard.js';
 import { createTalosBootstrap, type TalosDefaults } from './talos/bootstrap-builder.js';
 import type { ConfigStore } from './talos/config-endpoint.js';
 
@@ -48,8 +50,10 @@ export interface OperatorOptions {
   /** Serves machine configs too large for the kernel command line (Lambda, Paperspace). */
   configStore?: ConfigStore;
   onReconcile?: (e: ReconcileEvent) => void;
-  /** Interruption counters and timings (prom-client in a cluster). */
-  metrics?: InterruptionMetrics;
+  /** How long keys wait in the work queues (metrics). */
+  onQueueWait?: (controller: string, waitedMs: number) => void;
+  /** Lifecycle and interruption counters and timings (prom-client in a cluster); what is left out is not measured. */
+  metrics?: Partial<LifecycleMetrics>;
   /** Called when leadership is lost (not released): the process should exit and restart. */
   onLostLeadership?: () => void;
   /** Names of new GpuMachines (tests fix them). */
@@ -64,6 +68,7 @@ export class Operator {
   readonly providerController: GpuProviderController;
   readonly requestController: GpuRequestController;
   readonly machineController: GpuMachineController;
+  readonly budgetController: GpuBudgetController;
   readonly router: InterruptionRouter;
   readonly interruptions: InterruptionPoller;
   readonly garbage: GarbageCollector;
@@ -102,7 +107,8 @@ export class Operator {
       clock,
       logger,
       options,
-      metrics: opts.metrics ?? noInterruptionMetrics,
+      metrics: { ...noLifecycleMetrics, ...opts.metrics },
+      budgets: new BudgetGuard({ cluster, clock }),
       providerSettings: (name) => this.providerController.settingsOf(name),
     };
     this.requestController = new GpuRequestController({ ...ctx, logger: logger.child({ controller: 'gpurequest' }) }, { suffix: opts.machineNames });
@@ -116,8 +122,14 @@ export class Operator {
       logger,
       resyncPeriodMs: opts.resyncPeriodMs,
       onReconcile: opts.onReconcile,
+      onQueueWait: opts.onQueueWait,
     });
-    this.manager.register(this.providerController).register(this.requestController).register(this.machineController);
+    this.budgetController = new GpuBudgetController({ ...ctx, logger: logger.child({ controller: 'gpubudget' }) });
+    this.manager
+      .register(this.providerController)
+      .register(this.requestController)
+      .register(this.machineController)
+      .register(this.budgetController);
     this.router = new InterruptionRouter({ ...ctx, logger: logger.child({ component: 'interruption' }) }, (machine, request) => {
       this.manager.enqueue(this.machineController.name, machine);
       if (request) this.manager.enqueue(this.requestController.name, request);
@@ -130,6 +142,7 @@ export class Operator {
       clusterName: options.clusterName,
       graceMs: options.orphanGraceMs,
       intervalMs: options.orphanScanMs,
+      metrics: ctx.metrics,
     });
     this.interruptions = new InterruptionPoller({
       providers: this.registry,

@@ -44,6 +44,7 @@ export const ConditionTypes = {
   BudgetExceeded: 'BudgetExceeded',
   Terminating: 'Terminating',
   CredentialsValid: 'CredentialsValid',
+  Valid: 'Valid',
 } as const;
 
 /** Event and condition reasons: short CamelCase words, as Kubernetes uses them. */
@@ -87,4 +88,8 @@ export const Reasons = {
   MachineCreated: 'MachineCreated',
   BootstrapFailed: 'BootstrapFailed',
   OrphanNodeDeleted: 'OrphanNodeDeleted',
+  BudgetExceeded: 'BudgetExceeded',
+  WithinBudget: 'WithinBudget',
+  BudgetTerminated: 'BudgetTerminated',
+  Valid: 'Valid',
 } as const;

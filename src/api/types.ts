@@ -6,6 +6,7 @@
 import type { KubeObject, ObjectMeta } from '../kube/types.js';
 import type { GpuProviderSpec, GpuProviderStatus } from './generated/gpu-provider.js';
 import type { GpuMachineSpec, GpuMachineStatus } from './generated/gpu-machine.js';
+import type { GpuBudgetSpec, GpuBudgetStatus } from './generated/gpu-budget.js';
 import type { GpuRequestSpec, GpuRequestStatus } from './generated/gpu-request.js';
 
 export type {
@@ -27,6 +28,7 @@ export type {
   MachinePhase,
   OfferSummary,
 } from './generated/gpu-machine.js';
+export type { BudgetPeriod, GpuBudgetSpec, GpuBudgetStatus } from './generated/gpu-budget.js';
 export type {
   GpuProviderAwsSpec,
   GpuProviderLambdaSpec,
@@ -57,4 +59,10 @@ export interface GpuProvider extends KubeObject {
   metadata: ObjectMeta;
   spec: GpuProviderSpec;
   status?: GpuProviderStatus;
+}
+
+export interface GpuBudget extends KubeObject {
+  metadata: ObjectMeta;
+  spec: GpuBudgetSpec;
+  status?: GpuBudgetStatus;
 }

@@ -47,7 +47,7 @@ export interface CrdVersionInfo {
   schema: SchemaNode;
 }
 
-export const CRD_FILES = ['gpu-provisioner.dev_gpurequests.yaml', 'gpu-provisioner.dev_gpumachines.yaml', 'gpu-provisioner.dev_gpuproviders.yaml'];
+export const CRD_FILES = ['gpu-provisioner.dev_gpurequests.yaml', 'gpu-provisioner.dev_gpumachines.yaml', 'gpu-provisioner.dev_gpubudgets.yaml', 'gpu-provisioner.dev_gpuproviders.yaml'];
 
 type CelProgram = (bindings: Record<string, CelInput>) => CelResult;
 

@@ -135,6 +135,49 @@ export function parseOffersArgs(argv: readonly string[]): Parsed<OffersOptions |
   return { ok: true, value: options };
 }
 
+export interface CostOptions {
+  /** Only this namespace; every namespace when absent. */
+  namespace?: string;
+  json: boolean;
+  kubeconfig?: string;
+}
+
+export const COST_USAGE = 'usage: gpu-provisioner cost [--namespace NS] [--json] [--kubeconfig PATH]';
+
+export const COST_HELP = `${COST_USAGE}
+
+Prints what the GPU machines of the cluster (KUBECONFIG or --kubeconfig) cost: per
+GpuRequest (price per hour now and spent so far), per namespace, per provider, and each
+GpuBudget's spend against its limits.
+
+  --namespace NS          only this namespace (default: all)
+  --json                  print the report as JSON`;
+
+const COST_FLAGS = {
+  namespace: { type: 'string' },
+  json: { type: 'boolean' },
+  kubeconfig: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Flags after `cost`. */
+export function parseCostArgs(argv: readonly string[]): Parsed<CostOptions | typeof HELP> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: COST_FLAGS, strict: true, allowPositionals: false }));
+  } catch (e) {
+    return { ok: false, error: parseArgsMessage(e) };
+  }
+  if (values.help) return { ok: true, value: HELP };
+  const namespace = values.namespace?.trim();
+  if (values.namespace !== undefined && !namespace) return fail('--namespace needs a namespace, such as ml');
+  if (values.kubeconfig !== undefined && !values.kubeconfig.trim()) return fail('--kubeconfig needs a path');
+  const options: CostOptions = { json: values.json ?? false };
+  if (namespace) options.namespace = namespace;
+  if (values.kubeconfig !== undefined) options.kubeconfig = values.kubeconfig;
+  return { ok: true, value: options };
+}
+
 /** Kept apart from PROVIDER_TYPES so that parsing flags loads no provider code. */
 const PROVIDER_TYPE_NAMES = ['sim', 'aws', 'lambda', 'runpod', 'paperspace'] as const;
 

@@ -7,15 +7,17 @@ import { ClientNodeCluster } from '../kube/client-node-cluster.js';
 import { defaultFactories } from '../providers/registry.js';
 import { RealClock } from '../util/clock.js';
 import { createLogger } from '../util/logger.js';
-import { HELP, OFFERS_HELP, OFFERS_USAGE, parseOffersArgs } from './args.js';
+import { COST_HELP, COST_USAGE, HELP, OFFERS_HELP, OFFERS_USAGE, parseCostArgs, parseOffersArgs } from './args.js';
+import { runCost } from './cost-command.js';
 import { runOffers, type OffersDeps } from './offers-command.js';
 
 export const USAGE = `usage: gpu-provisioner <command> [flags]
 
 Commands:
   offers    list the GPU offers of the configured providers, cheapest first
+  cost      what the GPU machines of the cluster cost, per namespace, request and provider
 
-Run 'gpu-provisioner offers --help' for its flags.`;
+Run 'gpu-provisioner <command> --help' for its flags.`;
 
 /** Exit code for a command line that cannot be understood. */
 export const EXIT_USAGE = 2;
@@ -43,6 +45,19 @@ export async function run(argv: readonly string[], deps: OffersDeps): Promise<nu
         return 0;
       }
       return runOffers(parsed.value, deps);
+    }
+    case 'cost': {
+      const parsed = parseCostArgs(rest);
+      if (!parsed.ok) {
+        deps.err(`error: ${parsed.error}`);
+        deps.err(COST_USAGE);
+        return EXIT_USAGE;
+      }
+      if (parsed.value === HELP) {
+        deps.out(COST_HELP);
+        return 0;
+      }
+      return runCost(parsed.value, deps);
     }
     default:
       deps.err(`error: unknown command ${command}`);

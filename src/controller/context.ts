@@ -10,7 +10,8 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { OfferCache } from '../pricing/offer-cache.js';
 import type { UnavailableOfferings } from '../pricing/unavailable-offerings.js';
-import type { InterruptionMetrics } from '../metrics/interruption-metrics.js';
+import type { LifecycleMetrics } from '../metrics/lifecycle-metrics.js';
+import type { BudgetGuard } from './budget/guard.js';
 
 /** The live providers, by GpuProvider name. */
 export interface ProviderLookup {
@@ -85,7 +86,9 @@ export interface ControllerContext {
   clock: Clock;
   logger: Logger;
   options: LifecycleOptions;
-  metrics: InterruptionMetrics;
+  metrics: LifecycleMetrics;
+  /** Checks every launch against the namespace's GpuBudgets before the call. */
+  budgets: BudgetGuard;
   /** Settings a GpuProvider gives its machines (join timeout). */
   providerSettings: (provider: string) => { joinTimeoutMs?: number };
 }

@@ -26,7 +26,14 @@ export const noInterruptionMetrics: InterruptionMetrics = {
 
 const labelNames = [InterruptionLabels.provider, InterruptionLabels.region, InterruptionLabels.kind];
 
-export function interruptionMetrics(registry: Registry): InterruptionMetrics {
+const KINDS = ['spot-interruption', 'rebalance', 'scheduled-maintenance', 'stopped', 'terminated'];
+
+export interface PrometheusInterruptionMetrics extends InterruptionMetrics {
+  /** Starts every kind's series of this provider and region at zero, so the first notice shows in rate(). */
+  zero(provider: string, region: string): void;
+}
+
+export function interruptionMetrics(registry: Registry): PrometheusInterruptionMetrics {
   const notices = new Counter({
     name: 'gpu_provisioner_interruption_notices_total',
     help: 'Interruption notices acted on, by provider, region and kind.',
@@ -48,6 +55,13 @@ export function interruptionMetrics(registry: Registry): InterruptionMetrics {
     registers: [registry],
   });
   return {
+    zero: (provider, region) => {
+      for (const kind of KINDS) {
+        notices.inc({ provider, region, kind }, 0);
+        toLaunch.zero({ provider, region, kind });
+        toDrained.zero({ provider, region, kind });
+      }
+    },
     noticed: (l) => notices.inc({ ...l }),
     replacementLaunched: (s, l) => toLaunch.observe({ ...l }, s),
     drained: (s, l) => toDrained.observe({ ...l }, s),

@@ -13,9 +13,10 @@ export interface HealthServerOptions {
   registry?: Registry;
 }
 
+/** A registry with Node's process metrics, named gpu_provisioner_process_* and gpu_provisioner_nodejs_*. */
 export function createMetricsRegistry(): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'gpu_provisioner_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'gpu_provisioner_' });
   return registry;
 }
 

@@ -132,6 +132,13 @@ export class OfferCache {
     this.forceNext.delete(provider);
   }
 
+  /** Every offer held now, stale ones included, without calling any provider (for metrics). */
+  cached(): Offer[] {
+    const out: Offer[] = [];
+    for (const name of this.cache.keys()) out.push(...(this.cache.peek(name, { allowStale: true }) ?? []));
+    return out;
+  }
+
   /** epoch ms of the last successful refresh. */
   lastRefreshed(provider: string): number | undefined {
     return this.refreshedAt.get(provider);

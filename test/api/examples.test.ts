@@ -64,6 +64,7 @@ describe('crds/', () => {
 
   it('are CRDs of the gpu-provisioner.dev group with status subresources and printer columns', () => {
     expect(crds.map((c) => c.obj.metadata.name).sort()).toEqual([
+      'gpubudgets.gpu-provisioner.dev',
       'gpumachines.gpu-provisioner.dev',
       'gpuproviders.gpu-provisioner.dev',
       'gpurequests.gpu-provisioner.dev',

@@ -14,6 +14,7 @@ import { dnsSafe } from '../../providers/naming.js';
 import type { CloudProvider, Instance } from '../../providers/types.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
+import type { LifecycleMetrics } from '../../metrics/lifecycle-metrics.js';
 import type { ProviderLookup } from '../context.js';
 import { machineOfInstance } from '../machine/naming.js';
 
@@ -29,6 +30,7 @@ export interface CollectorOptions {
   /** How old an unheld instance must be before it is terminated. */
   graceMs: number;
   intervalMs: number;
+  metrics?: Pick<LifecycleMetrics, 'orphanTerminated' | 'orphanNodeDeleted'>;
 }
 
 export interface Collected {
@@ -98,6 +100,7 @@ export class GarbageCollector {
       return false;
     }
     logger.warn('terminated a machine no GpuMachine holds', { provider: provider.name, instanceId: inst.id });
+    this.opts.metrics?.orphanTerminated({ provider: provider.name });
     await cluster.recordEvent({
       involved: { apiVersion: 'gpu-provisioner.dev/v1alpha1', kind: 'GpuProvider', name: provider.name },
       type: 'Warning',
@@ -119,6 +122,7 @@ export class GarbageCollector {
       if (age < NODE_GRACE_MS) continue;
       await cluster.delete(Kinds.Node, node.metadata.name);
       deleted.push(node.metadata.name);
+      this.opts.metrics?.orphanNodeDeleted();
       logger.warn('deleted a Node no GpuMachine holds', { node: node.metadata.name, machine });
       await cluster.recordEvent({
         involved: { apiVersion: 'v1', kind: 'Node', name: node.metadata.name, uid: node.metadata.uid },

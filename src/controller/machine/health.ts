@@ -34,6 +34,7 @@ export async function instanceGone(ctx: MachineContext, m: Machine): Promise<boo
 
 async function replace(ctx: MachineContext, m: Machine, type: string, reason: string, message: string): Promise<StepResult> {
   condition(ctx, m, type, false, reason, message);
+  ctx.metrics.replaced({ provider: m.status.provider ?? '', reason });
   m.status.message = message;
   await recordEvent(ctx, m, 'Warning', reason, message);
   await ctx.cluster.delete(Kinds.GpuMachine, m.metadata.name, m.metadata.namespace);

@@ -7,6 +7,7 @@
  * as Karpenter does; rate limits and 5xx back off with the launch still recorded.
  */
 import { ConditionTypes, Reasons } from '../../api/constants.js';
+import { getCondition } from '../../api/conditions.js';
 import { formatPrice } from '../../api/price.js';
 import type { GpuMachine, GpuMachineStatus } from '../../api/types.js';
 import { Kinds } from '../../kube/types.js';
@@ -124,10 +125,17 @@ export const launch: Step = async (ctx, m) => {
 
   const labels = nodeLabelsFor(m, ctx.options.clusterName);
   const bootstrapFailures = new Set<string>();
+  let overBudget: { budget: string; message: string } | undefined;
   for (const offer of selection.candidates) {
     if (ctx.unavailable.isUnavailable(offerKey(offer))) continue;
     const provider = ctx.providers.get(offer.provider);
     if (!provider) continue;
+    // A launch that would break a GpuBudget is not made; another provider's offer may fit another budget.
+    const admission = await ctx.budgets.admit(m, offer);
+    if (!admission.ok) {
+      overBudget ??= admission;
+      continue;
+    }
     let bootstrap: Bootstrap;
     try {
       bootstrap = await ctx.bootstrap({
@@ -139,6 +147,7 @@ export const launch: Step = async (ctx, m) => {
       });
     } catch (e) {
       // The machine config, not the offer, is at fault: keep the offer for others, try another provider.
+      admission.release();
       bootstrapFailures.add(`${offer.provider}: ${describeError(e)}`);
       continue;
     }
@@ -158,6 +167,11 @@ export const launch: Step = async (ctx, m) => {
           : undefined,
       });
       recordInstance(ctx, m, inst, offer, onDemandPrice(offers, offer));
+      if (getCondition(m.status.conditions, ConditionTypes.BudgetExceeded)?.status === 'True') {
+        condition(ctx, m, ConditionTypes.BudgetExceeded, false, Reasons.WithinBudget, 'launched within every GpuBudget');
+      }
+      const created = Date.parse(m.metadata.creationTimestamp ?? iso(calledAt));
+      ctx.metrics.launched(Math.max(0, calledAt - created) / 1000, { provider: offer.provider, region: offer.region, capacityType: offer.capacityType });
       await recordEvent(ctx, m, 'Normal', Reasons.Launched, `Launched ${inst.id}: ${describeOffer(offer)}`);
       await timeReplacement(ctx, m, calledAt);
       return {};
@@ -173,12 +187,23 @@ export const launch: Step = async (ctx, m) => {
       }
       // A refusal: nothing was made.
       m.status.launching = undefined;
+      admission.release();
       const reason = isInsufficientCapacity(e) ? Reasons.InsufficientCapacity : isQuotaExceeded(e) ? Reasons.QuotaExceeded : Reasons.LaunchFailed;
+      ctx.metrics.failedOver({ provider: offer.provider, reason });
       ctx.unavailable.mark(offerKey(offer), `${reason}: ${describeError(e)}`, ctx.options.unavailableTtlMs);
       await recordEvent(ctx, m, 'Warning', reason, `${describeOffer(offer)}: ${describeError(e)}; trying the next offer`);
     }
   }
 
+  if (overBudget) {
+    const was = getCondition(m.status.conditions, ConditionTypes.BudgetExceeded)?.status;
+    condition(ctx, m, ConditionTypes.BudgetExceeded, true, Reasons.BudgetExceeded, overBudget.message);
+    m.status.phase = 'Pending';
+    m.status.message = overBudget.message;
+    ctx.metrics.budgetRefused({ namespace: m.metadata.namespace ?? '', budget: overBudget.budget });
+    if (was !== 'True') await recordEvent(ctx, m, 'Warning', Reasons.BudgetExceeded, `${overBudget.message}; no launch until spend falls or the limit is raised`);
+    return { requeueAfterMs: ctx.options.noFitRequeueMs, halt: true };
+  }
   if (bootstrapFailures.size) {
     const message = `cannot build the machine config: ${[...bootstrapFailures].join('; ')}`;
     condition(ctx, m, ConditionTypes.Launched, false, Reasons.BootstrapFailed, message);

@@ -28,6 +28,9 @@ export async function nodesOf(ctx: Pick<ControllerContext, 'cluster'>, m: GpuMac
   return [...found.values()];
 }
 
+/** Seconds from the machine's launch to `now`, for the lifecycle histograms. */
+const sinceLaunch = (now: number, m: GpuMachine) => Math.max(0, now - Date.parse(m.status?.launchedAt ?? new Date(now).toISOString())) / 1000;
+
 /** The machine's Node, as the steps after launch see it this round. */
 export interface NodeView {
   node?: Node;
@@ -50,6 +53,7 @@ export function registration(view: NodeView): Step {
       m.status.providerID ??= node.spec?.providerID;
       m.status.registeredAt ??= iso(ctx.clock.now());
       condition(ctx, m, ConditionTypes.Registered, true, Reasons.Registered, `Node ${node.metadata.name} registered`);
+      ctx.metrics.registered(sinceLaunch(ctx.clock.now(), m), { provider: m.status.provider ?? '' });
       await recordEvent(ctx, m, 'Normal', Reasons.Registered, `Node ${node.metadata.name} registered`);
     }
     return {};
@@ -69,6 +73,7 @@ export function initialization(view: NodeView): Step {
     }
     m.status.initializedAt = iso(ctx.clock.now());
     condition(ctx, m, ConditionTypes.Initialized, true, Reasons.Initialized, `Node ${node.metadata.name} Ready with ${gpus} GPU(s)`);
+    ctx.metrics.initialized(sinceLaunch(ctx.clock.now(), m), { provider: m.status.provider ?? '' });
     await recordEvent(ctx, m, 'Normal', Reasons.NodeReady, `Node ${node.metadata.name} is Ready with ${gpus} GPU(s)`);
     return {};
   };

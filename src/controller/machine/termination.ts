@@ -14,6 +14,7 @@ import type { GpuMachine, GpuMachineStatus, GpuRequest } from '../../api/types.j
 import { cordonNode, drainNode, taintNode } from '../../kube/nodes.js';
 import { Kinds } from '../../kube/types.js';
 import { describeError, isNotFound } from '../../providers/errors.js';
+import { budgetsYetToCount } from '../budget/controller.js';
 import { machineCost } from '../cost.js';
 import { recordEvent } from '../events.js';
 import { machineOfInstance } from './naming.js';
@@ -105,6 +106,8 @@ export async function terminate(ctx: MachineContext, m: Machine): Promise<StepRe
       ctx.enqueueRequest(`${req.metadata.namespace}/${req.metadata.name}`);
       return waiting(`waiting for GpuRequest ${req.metadata.name} to count the final cost`, ctx.options.pollMs);
     }
+    const budgets = await budgetsYetToCount(ctx.cluster, m);
+    if (budgets.length) return waiting(`waiting for GpuBudget ${budgets.join(', ')} to count the final cost`, ctx.options.pollMs);
   }
   await ctx.persist();
   await ctx.cluster.patch(

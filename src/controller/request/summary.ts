@@ -20,11 +20,11 @@ export function interruptionInProgress(machines: GpuMachine[]): boolean {
   return machines.some((m) => isInterrupted(m) || (!!m.spec.replaces && !isReady(m) && !isDeleting(m)));
 }
 
-/** The first machine whose condition of `type` is False, with that condition. */
-function firstFalse(machines: GpuMachine[], type: string): { machine: GpuMachine; condition: Condition } | undefined {
+/** The first machine whose condition of `type` has `status` (False by default), with that condition. */
+function firstWithStatus(machines: GpuMachine[], type: string, status: Condition['status'] = 'False'): { machine: GpuMachine; condition: Condition } | undefined {
   for (const machine of machines) {
     const condition = getCondition(machine.status?.conditions, type);
-    if (condition?.status === 'False') return { machine, condition };
+    if (condition?.status === status) return { machine, condition };
   }
   return undefined;
 }
@@ -46,8 +46,9 @@ export function summarize(prev: GpuRequestStatus, input: SummaryInput): GpuReque
   const launched = active.filter((m) => m.status?.instanceId).length;
   const registered = active.filter((m) => m.status?.nodeName).length;
   const ready = active.filter(isReady).length;
-  const noOffer = firstFalse(active, ConditionTypes.OfferSelected);
-  const launchFailure = firstFalse(active, ConditionTypes.Launched);
+  const noOffer = firstWithStatus(active, ConditionTypes.OfferSelected);
+  const launchFailure = firstWithStatus(active, ConditionTypes.Launched);
+  const overBudget = firstWithStatus(active.filter((m) => !m.status?.instanceId), ConditionTypes.BudgetExceeded, 'True');
 
   let conditions = prev.conditions;
   const set = (type: string, ok: boolean, reason: string, falseReason: string, message: string) => {
@@ -70,6 +71,14 @@ export function summarize(prev: GpuRequestStatus, input: SummaryInput): GpuReque
   set(ConditionTypes.Registered, registered >= wanted, Reasons.Registered, Reasons.WaitingForNode, `${registered}/${wanted} node(s) registered`);
   set(ConditionTypes.Ready, ready >= wanted, Reasons.NodeReady, Reasons.NodeNotReady, `${ready}/${wanted} node(s) Ready with GPUs allocatable`);
 
+  // A GpuBudget holding machines back; a lifetime.maxDuration stop (set by the request controller) stays as it is.
+  const budgetCondition = getCondition(conditions, ConditionTypes.BudgetExceeded);
+  if (overBudget) {
+    set(ConditionTypes.BudgetExceeded, true, Reasons.BudgetExceeded, Reasons.WithinBudget, overBudget.condition.message);
+  } else if (budgetCondition?.status === 'True' && budgetCondition.reason === Reasons.BudgetExceeded) {
+    set(ConditionTypes.BudgetExceeded, false, Reasons.BudgetExceeded, Reasons.WithinBudget, 'every machine is within its GpuBudgets');
+  }
+
   const interrupted = machines.filter(isInterrupted).length;
   const replacing = machines.filter((m) => m.spec.replaces && !isReady(m) && !isDeleting(m)).length;
   if (interruptionInProgress(machines)) {
@@ -80,7 +89,10 @@ export function summarize(prev: GpuRequestStatus, input: SummaryInput): GpuReque
   }
 
   const phase = phaseOf(input, { launched, ready, pending: active.length - launched, noOffer: !!noOffer });
-  const message = input.deleting || input.expired ? prev.message : (noOffer?.condition.message ?? (launched < wanted ? launchFailure?.condition.message : undefined));
+  const message =
+    input.deleting || input.expired
+      ? prev.message
+      : (overBudget?.condition.message ?? noOffer?.condition.message ?? (launched < wanted ? launchFailure?.condition.message : undefined));
   const live = machines.filter(isBilled);
   return {
     ...prev,

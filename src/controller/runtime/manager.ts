@@ -98,6 +98,8 @@ export interface ControllerManagerOptions {
   backoff?: BackoffOptions;
   /** Called after every reconcile, e.g. to record metrics. Must not throw. */
   onReconcile?: (e: ReconcileEvent) => void;
+  /** Called with how long each key waited in a controller's queue. Must not throw. */
+  onQueueWait?: (controller: string, waitedMs: number) => void;
 }
 
 /**
@@ -167,6 +169,7 @@ export class ControllerManager {
   private readonly resyncPeriodMs: number;
   private readonly backoff: BackoffOptions | undefined;
   private readonly onReconcile: ((e: ReconcileEvent) => void) | undefined;
+  private readonly onQueueWait: ((controller: string, waitedMs: number) => void) | undefined;
   private readonly controllers: Controller[] = [];
   private readonly counters = new Map<string, Counters>();
   private run: Run | undefined;
@@ -180,6 +183,7 @@ export class ControllerManager {
     this.resyncPeriodMs = opts.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS;
     this.backoff = opts.backoff;
     this.onReconcile = opts.onReconcile;
+    this.onQueueWait = opts.onQueueWait;
   }
 
   register(controller: Controller): this {
@@ -253,7 +257,12 @@ export class ControllerManager {
   }
 
   private startController(c: Controller, signal: AbortSignal): Running {
-    const queue = new WorkQueue({ clock: this.clock, ...(this.backoff ? { backoff: this.backoff } : {}) });
+    const onWait = this.onQueueWait;
+    const queue = new WorkQueue({
+      clock: this.clock,
+      ...(this.backoff ? { backoff: this.backoff } : {}),
+      ...(onWait ? { onWait: (ms: number) => onWait(c.name, ms) } : {}),
+    });
     const known = new Set<string>();
     const log = this.logger.child({ controller: c.name });
     const watches: WatchHandle[] = [

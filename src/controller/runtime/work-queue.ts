@@ -11,6 +11,8 @@ import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js'
 export interface WorkQueueOptions {
   clock: Clock;
   backoff?: BackoffOptions;
+  /** Told how long each key waited in the queue before a worker took it (metrics). */
+  onWait?: (waitedMs: number) => void;
 }
 
 interface Delayed {
@@ -21,8 +23,11 @@ interface Delayed {
 export class WorkQueue {
   private readonly clock: Clock;
   private readonly backoff: BackoffOptions;
-  /** Keys ready to hand out, in order of arrival (a Set keeps insertion order; taking the first is O(1)). */
-  private readonly queue = new Set<string>();
+  /**
+   * Keys ready to hand out, in order of arrival, with when each arrived. A Map keeps
+   * insertion order, so taking the first is O(1) where an array's shift is linear.
+   */
+  private readonly queue = new Map<string, number>();
   /** Keys that need processing: queued, or added again while being processed. */
   private readonly dirty = new Set<string>();
   private readonly inFlight = new Set<string>();
@@ -35,7 +40,10 @@ export class WorkQueue {
   constructor(opts: WorkQueueOptions) {
     this.clock = opts.clock;
     this.backoff = opts.backoff ?? defaultBackoff;
+    this.onWait = opts.onWait;
   }
+
+  private readonly onWait: ((waitedMs: number) => void) | undefined;
 
   /** Keys waiting to be handed out (not counting delayed ones). */
   get len(): number {
@@ -60,8 +68,7 @@ export class WorkQueue {
     if (this.shuttingDown || this.dirty.has(key)) return;
     this.dirty.add(key);
     if (this.inFlight.has(key)) return;
-    this.queue.add(key);
-    this.dispatch();
+    this.enqueue(key);
   }
 
   /** Adds `key` after `ms`; when it is already waiting, the earlier deadline wins. */
@@ -102,7 +109,7 @@ export class WorkQueue {
   /** Waits for a key to process; `undefined` once the queue is shut down. */
   get(): Promise<string | undefined> {
     if (this.shuttingDown) return Promise.resolve(undefined);
-    const key = this.next();
+    const key = this.first();
     if (key !== undefined) return Promise.resolve(this.take(key));
     return new Promise((resolve) => this.waiters.push(resolve));
   }
@@ -110,10 +117,7 @@ export class WorkQueue {
   /** Marks `key` processed; if it was added meanwhile, it goes back into the queue. */
   done(key: string): void {
     this.inFlight.delete(key);
-    if (this.dirty.has(key) && !this.shuttingDown) {
-      this.queue.add(key);
-      this.dispatch();
-    }
+    if (this.dirty.has(key) && !this.shuttingDown) this.enqueue(key);
     if (this.inFlight.size === 0) {
       for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
@@ -140,14 +144,20 @@ export class WorkQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private next(): string | undefined {
-    const first = this.queue.values().next();
-    if (first.done) return undefined;
-    this.queue.delete(first.value);
-    return first.value;
+  private enqueue(key: string): void {
+    this.queue.set(key, this.clock.now());
+    this.dispatch();
+  }
+
+  private first(): string | undefined {
+    const next = this.queue.keys().next();
+    return next.done ? undefined : next.value;
   }
 
   private take(key: string): string {
+    const queuedAt = this.queue.get(key);
+    this.queue.delete(key);
+    if (queuedAt !== undefined) this.onWait?.(this.clock.now() - queuedAt);
     this.dirty.delete(key);
     this.inFlight.add(key);
     return key;
@@ -157,7 +167,7 @@ export class WorkQueue {
   private dispatch(): void {
     while (this.waiters.length > 0 && this.queue.size > 0) {
       const resolve = this.waiters.shift()!;
-      resolve(this.take(this.next()!));
+      resolve(this.take(this.first()!));
     }
   }
 }
