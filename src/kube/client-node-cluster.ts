@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { RealClock, type Clock } from '../util/clock.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import {
@@ -18,6 +18,7 @@ import {
   KubeError,
   KubeNotFoundError,
 } from './errors.js';
+import { loadKubeConfig } from './kubeconfig.js';
 import {
   apiVersionOf,
   type ClusterPort,
@@ -134,10 +135,12 @@ export class ClientNodeCluster implements ClusterPort {
     this.backoff = opts.watchBackoff ?? { initialMs: 500, maxMs: 30_000 };
   }
 
-  /** KUBECONFIG, then ~/.kube/config, then the in-cluster service account. */
+  /**
+   * KUBECONFIG, then ~/.kube/config, then the in-cluster service account; throws a
+   * KubeConfigError saying where it looked when none is usable.
+   */
   static fromDefault(opts: Partial<ClientNodeClusterOptions> = {}): ClientNodeCluster {
-    const kc = new KubeConfig();
-    kc.loadFromDefault();
+    const { kc } = loadKubeConfig();
     return new ClientNodeCluster(kc, { ...opts, logger: opts.logger ?? createLogger() });
   }
 
@@ -233,8 +236,9 @@ export class ClientNodeCluster implements ClusterPort {
 
   watch<T extends KubeObject>(kind: ResourceKind, opts: ListOptions, onEvent: (e: WatchEvent<T>) => void): WatchHandle {
     const abort = new AbortController();
-    void this.runWatch(kind, opts, onEvent as (e: WatchEvent) => void, abort.signal);
-    return { stop: () => abort.abort() };
+    let synced = false;
+    void this.runWatch(kind, opts, onEvent as (e: WatchEvent) => void, abort.signal, () => (synced = true));
+    return { stop: () => abort.abort(), synced: () => synced && !abort.signal.aborted };
   }
 
   /**
@@ -247,6 +251,7 @@ export class ClientNodeCluster implements ClusterPort {
     opts: ListOptions,
     onEvent: (e: WatchEvent) => void,
     signal: AbortSignal,
+    onListed: () => void,
   ): Promise<void> {
     const seen = new Map<string, KubeObject>();
     const log = this.logger.child({ watch: kind.plural, ...(opts.namespace ? { namespace: opts.namespace } : {}) });
@@ -274,6 +279,7 @@ export class ClientNodeCluster implements ClusterPort {
           }
           for (const [key, obj] of [...seen]) if (!current.has(key)) deliver('DELETED', obj);
           version = listed.resourceVersion;
+          onListed();
           delay = this.backoff.initialMs;
         }
         let events = 0;

@@ -49,6 +49,8 @@ interface Watcher {
   queue: WatchEvent[];
   scheduled: boolean;
   stopped: boolean;
+  /** Events of the initial list not yet handed to the handler. */
+  initialPending: number;
 }
 
 const deepCopy = <T>(v: T): T => structuredClone(v);
@@ -182,10 +184,13 @@ export class MemoryCluster implements ClusterPort {
       queue: [],
       scheduled: false,
       stopped: false,
+      initialPending: 0,
     };
     for (const obj of this.select(kind, opts)) this.enqueue(watcher, 'ADDED', obj);
+    watcher.initialPending = watcher.queue.length;
     this.watchers.add(watcher);
     return {
+      synced: () => watcher.initialPending === 0 && !watcher.stopped,
       stop: () => {
         watcher.stopped = true;
         watcher.queue = [];
@@ -463,6 +468,7 @@ export class MemoryCluster implements ClusterPort {
       w.scheduled = false;
       while (!w.stopped && w.queue.length > 0) {
         const event = w.queue.shift()!;
+        if (w.initialPending > 0) w.initialPending--;
         try {
           w.onEvent(event);
         } catch (err) {

@@ -107,6 +107,8 @@ export interface WatchEvent<T extends KubeObject = KubeObject> {
 
 export interface WatchHandle {
   stop(): void;
+  /** True once the initial list has been delivered (every existing object seen). */
+  synced?(): boolean;
 }
 
 export interface PatchOptions {
