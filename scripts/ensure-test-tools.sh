@@ -1,6 +1,7 @@
 #!/bin/bash
 # Makes sure the tools some tests shell out to are present: shellcheck (lints the
-# generated Talos boot script) and zstd (decodes the inline config). Installs them with
+# generated Talos boot script), zstd (decodes the inline config) and yamllint (lints
+# the chart's values and rendered manifests). Installs them with
 # apt-get when missing and running as root (CI); elsewhere it says what is missing, and
 # those tests skip with a message saying so.
 set -euo pipefail
@@ -8,6 +9,7 @@ set -euo pipefail
 missing=()
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v zstd >/dev/null 2>&1 || missing+=(zstd)
+command -v yamllint >/dev/null 2>&1 || missing+=(yamllint)
 
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0

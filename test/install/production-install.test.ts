@@ -136,9 +136,10 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the package with production dependencies only', () => {
-  it('ships the built code, CRDs and LICENSE, and no tests or TypeScript sources', () => {
+  it('ships the built code, CRDs, chart and LICENSE, and no tests or TypeScript sources', () => {
     expect(packed).toEqual(expect.arrayContaining(['dist/main.js', 'dist/cli/entry.js', 'bin/gpu-provisioner.js', 'LICENSE', 'talos/config.schema.json']));
     expect(packed.filter((f) => f.startsWith('crds/')).length).toBeGreaterThan(0);
+    expect(packed).toEqual(expect.arrayContaining(['charts/gpu-provisioner/Chart.yaml', 'charts/gpu-provisioner/values.schema.json', 'charts/gpu-provisioner/templates/deployment.yaml']));
     expect(packed.filter((f) => /^(test|e2e|bench|src|scripts)\//.test(f) || f.startsWith('dist/demo/'))).toEqual([]);
     for (const dev of ['tsx', 'typescript', 'jest', 'ts-jest']) expect(existsSync(path.join(pkg, 'node_modules', dev))).toBe(false);
     expect(readFileSync(path.join(pkg, 'LICENSE'), 'utf8')).toContain('Apache License\n                           Version 2.0, January 2004');
@@ -151,7 +152,10 @@ describe('the package with production dependencies only', () => {
       cleanEnv({ KUBECONFIG: kubeconfig(api.baseUrl), METRICS_PORT: String(port), POD_NAMESPACE: 'gpu-system', POD_NAME: 'gpu-provisioner-0', CLUSTER_NAME: 'install-test' }),
     );
     try {
-      const [status, body] = await until('an answer from /readyz', () => probe(port, '/readyz'), ([s]) => s !== 0);
+      // Not ready from the first answer on: first not yet connected, then the API server's problem.
+      const first = await until('an answer from /readyz', () => probe(port, '/readyz'), ([s]) => s !== 0);
+      expect(first[0]).toBe(503);
+      const [status, body] = await until('the reason on /readyz', () => probe(port, '/readyz'), ([, b]) => b !== 'not yet connected to the API server');
       expect([status, body]).toEqual([503, expect.stringContaining('does not serve the gpu-provisioner.dev CRDs') as string]);
       expect(await probe(port, '/healthz')).toEqual([200, 'ok']);
       api.crdsInstalled = true;
@@ -160,9 +164,13 @@ describe('the package with production dependencies only', () => {
 
       const seen = (pattern: RegExp) => api.requests.some((r) => pattern.test(`${r.method} ${r.path}`));
       expect(seen(/^POST \/apis\/coordination\.k8s\.io\/v1\/namespaces\/gpu-system\/leases$/)).toBe(true);
+      // Ready means listed; the watch from that version follows at once.
       for (const plural of ['gpuproviders', 'gpurequests', 'nodes', 'secrets']) {
-        expect({ plural, watched: seen(new RegExp(`^GET .*/${plural}\\?.*watch=true`)) }).toEqual({ plural, watched: true });
+        const watch = new RegExp(`^GET .*/${plural}\\?.*watch=true`);
+        expect(await until(`a ${plural} watch`, async () => seen(watch), (v) => v, 5_000)).toBe(true);
       }
+      expect(seen(/^GET \/api\/v1\/namespaces\/gpu-system\/secrets\?.*watch=true/)).toBe(true);
+      expect(seen(/^GET \/api\/v1\/secrets/)).toBe(false);
       expect(api.requests.every((r) => r.headers.authorization === 'Bearer test-token')).toBe(true);
 
       op.child.kill('SIGTERM');
@@ -180,7 +188,7 @@ describe('the package with production dependencies only', () => {
     const port = await freePort();
     const op = startOperator(cleanEnv({ METRICS_PORT: String(port) }));
     try {
-      const [status, body] = await until('an answer from /readyz', () => probe(port, '/readyz'), ([s]) => s !== 0);
+      const [status, body] = await until('the reason on /readyz', () => probe(port, '/readyz'), ([s, b]) => s !== 0 && b !== 'not yet connected to the API server');
       expect(status).toBe(503);
       expect(body).toContain('no Kubernetes configuration: KUBECONFIG is not set');
       expect(await probe(port, '/healthz')).toEqual([200, 'ok']);
