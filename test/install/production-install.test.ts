@@ -204,6 +204,22 @@ describe('the package with production dependencies only', () => {
     }
   }, 30_000);
 
+  it('with an API server that does not answer says which address and where it came from', async () => {
+    const port = await freePort();
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const config = kubeconfig(dead);
+    const op = startOperator(cleanEnv({ KUBECONFIG: config, METRICS_PORT: String(port) }));
+    try {
+      const [status, body] = await until('the reason on /readyz', () => probe(port, '/readyz'), ([s, b]) => s !== 0 && b !== 'not yet connected to the API server');
+      expect(status).toBe(503);
+      expect(body).toMatch(new RegExp(`^cannot reach the API server at ${dead} \\(from KUBECONFIG=${config}\\): .*ECONNREFUSED.*; check that the cluster is up and the address is right$`));
+      op.child.kill('SIGTERM');
+      expect(await op.exited).toBe(0);
+    } finally {
+      op.child.kill('SIGKILL');
+    }
+  }, 30_000);
+
   it('runs the offers command from the installed bin', async () => {
     const [ok, bad] = await Promise.all([cli(['offers', '--provider', 'sim', '--gpu', 'H100', '--spot', '--json']), cli(['offers', '--count', 'many'])]);
     expect(ok.stderr).toBe('');
