@@ -106,6 +106,13 @@ describe('charts/gpu-provisioner', () => {
     expect(() => render({ logLevel: 'verbose' })).toThrow(/logLevel/);
   });
 
+  it('refuses Kubernetes before 1.28, whose API server rejects the CRDs\' validation rules', () => {
+    const uses = readdirSync(path.join(ROOT, 'crds')).some((f) => /^\s*fieldPath:/m.test(readFileSync(path.join(ROOT, 'crds', f), 'utf8')));
+    expect(uses).toBe(true);
+    expect(() => helm(['template', 'gpu-provisioner', CHART, '--kube-version', '1.27.9'])).toThrow(/chart requires kubeVersion: >=1.28.0-0/);
+    expect(helm(['template', 'gpu-provisioner', CHART, '--kube-version', '1.28.0'])).toContain('kind: Deployment');
+  });
+
   it('ships the CRDs of crds/ exactly, kept on uninstall, and none with crds.install=false', () => {
     const rendered = byKind(render(), 'CustomResourceDefinition');
     const files = readdirSync(path.join(ROOT, 'crds')).filter((f) => f.endsWith('.yaml'));
