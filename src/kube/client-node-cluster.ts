@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { RealClock, type Clock } from '../util/clock.js';
-import { createLogger, type Logger } from '../util/logger.js';
+import type { Logger } from '../util/logger.js';
 import {
   AlreadyExistsError,
   ConflictError,
@@ -18,7 +18,6 @@ import {
   KubeError,
   KubeNotFoundError,
 } from './errors.js';
-import { loadKubeConfig } from './kubeconfig.js';
 import {
   apiVersionOf,
   type ClusterPort,
@@ -133,15 +132,6 @@ export class ClientNodeCluster implements ClusterPort {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
     this.watchTimeoutSeconds = opts.watchTimeoutSeconds ?? 300;
     this.backoff = opts.watchBackoff ?? { initialMs: 500, maxMs: 30_000 };
-  }
-
-  /**
-   * KUBECONFIG, then ~/.kube/config, then the in-cluster service account; throws a
-   * KubeConfigError saying where it looked when none is usable.
-   */
-  static fromDefault(opts: Partial<ClientNodeClusterOptions> = {}): ClientNodeCluster {
-    const { kc } = loadKubeConfig();
-    return new ClientNodeCluster(kc, { ...opts, logger: opts.logger ?? createLogger() });
   }
 
   async get<T extends KubeObject>(kind: ResourceKind, name: string, namespace?: string): Promise<T | undefined> {
