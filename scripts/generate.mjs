@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-for (const step of ['scripts/generate-api.mjs', 'scripts/generate-clients.mjs', 'scripts/generate-dashboards.mjs']) {
+for (const step of ['scripts/generate-api.mjs', 'scripts/generate-clients.mjs', 'scripts/generate-dashboards.mjs', 'scripts/generate-chart.mjs']) {
   if (!existsSync(step)) continue;
   const r = spawnSync(process.execPath, [step], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);

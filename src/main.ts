@@ -1,13 +1,20 @@
 /**
  * `npm start`: the operator against the cluster in KUBECONFIG or the in-cluster config.
  * Wiring only; configuration comes from the environment (the Helm chart sets it).
+ * The probes answer from the first moment; the controllers start once the API server
+ * has answered, and until then the monitor retries with backoff and says why.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseDuration } from './api/duration.js';
 import { onShutdownSignals } from './controller/runtime/shutdown.js';
+import { ApiServerMonitor } from './kube/api-server-monitor.js';
 import { ClientNodeCluster } from './kube/client-node-cluster.js';
 import { createOperatorMetrics } from './metrics/operator-metrics.js';
+import { loadKubeConfig } from './kube/kubeconfig.js';
+import { SecretScopedCluster, secretNamespaces } from './kube/secret-scope.js';
+import { Kinds } from './kube/types.js';
+import { liveness, readiness, type ProbeSources } from './metrics/probes.js';
 import { createMetricsRegistry, startHealthServer } from './metrics/server.js';
 import { Operator } from './operator.js';
 import { defaultFactories } from './providers/registry.js';
@@ -21,7 +28,18 @@ async function main(): Promise<void> {
   const logger = createLogger();
   const clock = new RealClock();
   const namespace = env.POD_NAMESPACE ?? 'gpu-provisioner';
-  const cluster = ClientNodeCluster.fromDefault({ logger, clock });
+  const clusterName = env.CLUSTER_NAME ?? 'default';
+  const readsSecretsIn = secretNamespaces(namespace, env.SECRET_NAMESPACES);
+  const monitor = new ApiServerMonitor({
+    connect: () => {
+      const { kc, source, server } = loadKubeConfig();
+      return { cluster: new SecretScopedCluster(new ClientNodeCluster(kc, { logger, clock }), readsSecretsIn), source, server };
+    },
+    // Cheap, and only answered where the CRDs are installed and RBAC lets us read them.
+    probe: (cluster) => cluster.list(Kinds.GpuProvider),
+    clock,
+    logger: logger.child({ component: 'api-server' }),
+  });
 
   // Machines that boot Talos by kexec (Lambda, Paperspace) fetch a config too large for
   // the kernel command line from here, once, with a per-instance token.
@@ -39,6 +57,32 @@ async function main(): Promise<void> {
 
   const registry = createMetricsRegistry();
   const metrics = createOperatorMetrics(registry);
+  // Made once the API server answers; the probes and shutdown read it from here.
+  const running: { operator?: Operator } = {};
+  const probes: ProbeSources = { api: () => monitor.state, operator: () => running.operator };
+  const health = await startHealthServer({
+    port: Number(env.METRICS_PORT ?? 8080),
+    ready: () => readiness(probes),
+    alive: () => liveness(probes),
+    registry,
+  });
+  onShutdownSignals(async () => {
+    logger.info('shutting down: finishing in-flight work and releasing the lease');
+    await monitor.stop();
+    await running.operator?.stop();
+    await health.close();
+    configServer?.close();
+  });
+  monitor.start();
+  logger.info('gpu-provisioner starting: waiting for the API server', {
+    operatorNamespace: namespace,
+    cluster: clusterName,
+    secretNamespaces: readsSecretsIn,
+    healthPort: health.port,
+  });
+
+  const cluster = await monitor.connected();
+  if (!cluster) return;
   const operator = new Operator({
     ...metrics.operatorOptions,
     cluster,
@@ -48,7 +92,7 @@ async function main(): Promise<void> {
     factories: defaultFactories(),
     identity: env.LEADER_ELECTION === 'false' ? undefined : (env.POD_NAME ?? `${os.hostname()}-${process.pid}`),
     lifecycle: {
-      clusterName: env.CLUSTER_NAME ?? 'default',
+      clusterName,
       ...(env.JOIN_TIMEOUT ? { joinTimeoutMs: parseDuration(env.JOIN_TIMEOUT) } : {}),
       ...(env.REPAIR_AFTER ? { repairAfterMs: parseDuration(env.REPAIR_AFTER) } : {}),
       ...(env.MACHINE_WORKERS ? { machineWorkers: Number(env.MACHINE_WORKERS) } : {}),
@@ -64,15 +108,9 @@ async function main(): Promise<void> {
     onLostLeadership: () => process.exit(1),
   });
   metrics.observe(operator, cluster, clock);
-  const health = await startHealthServer({ port: Number(env.METRICS_PORT ?? 8080), ready: () => true, registry });
-  onShutdownSignals(async () => {
-    logger.info('shutting down: finishing in-flight work and releasing the lease');
-    await operator.stop();
-    await health.close();
-    configServer?.close();
-  });
+  running.operator = operator;
   operator.start();
-  logger.info('gpu-provisioner started', { operatorNamespace: namespace, cluster: env.CLUSTER_NAME ?? 'default' });
+  logger.info('gpu-provisioner started', { operatorNamespace: namespace, cluster: clusterName });
 }
 
 main().catch((e: unknown) => {

@@ -2,8 +2,8 @@
  * The `gpu-provisioner` command line. `run` takes its arguments and every dependency,
  * so tests drive it whole; `main` supplies the real ones (bin/gpu-provisioner.js).
  */
-import { KubeConfig } from '@kubernetes/client-node';
 import { ClientNodeCluster } from '../kube/client-node-cluster.js';
+import { loadKubeConfig } from '../kube/kubeconfig.js';
 import { defaultFactories } from '../providers/registry.js';
 import { RealClock } from '../util/clock.js';
 import { createLogger } from '../util/logger.js';
@@ -78,9 +78,7 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): OffersDeps {
     err: (line) => process.stderr.write(`${line}\n`),
     factories: defaultFactories(),
     connectCluster: (kubeconfig) => {
-      const kc = new KubeConfig();
-      if (kubeconfig) kc.loadFromFile(kubeconfig);
-      else kc.loadFromDefault();
+      const { kc } = loadKubeConfig({ env: kubeconfig ? { KUBECONFIG: kubeconfig } : env });
       return new ClientNodeCluster(kc, { clock, logger, requestTimeoutMs: 15_000 });
     },
   };

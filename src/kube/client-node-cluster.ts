@@ -10,9 +10,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { RealClock, type Clock } from '../util/clock.js';
-import { createLogger, type Logger } from '../util/logger.js';
+import type { Logger } from '../util/logger.js';
 import {
   AlreadyExistsError,
   ConflictError,
@@ -171,13 +171,6 @@ export class ClientNodeCluster implements ClusterPort {
       cachedKinds: opts.cachedKinds ?? CACHED_KINDS,
       backoff: opts.watchBackoff ?? { initialMs: 500, maxMs: 30_000 },
     });
-  }
-
-  /** KUBECONFIG, then ~/.kube/config, then the in-cluster service account. */
-  static fromDefault(opts: Partial<ClientNodeClusterOptions> = {}): ClientNodeCluster {
-    const kc = new KubeConfig();
-    kc.loadFromDefault();
-    return new ClientNodeCluster(kc, { ...opts, logger: opts.logger ?? createLogger() });
   }
 
   async get<T extends KubeObject>(kind: ResourceKind, name: string, namespace?: string): Promise<T | undefined> {

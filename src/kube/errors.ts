@@ -40,3 +40,12 @@ export class InvalidObjectError extends KubeError {
 export const isKubeNotFound = (e: unknown): e is KubeNotFoundError => e instanceof KubeNotFoundError;
 export const isConflict = (e: unknown): e is ConflictError => e instanceof ConflictError;
 export const isAlreadyExists = (e: unknown): e is AlreadyExistsError => e instanceof AlreadyExistsError;
+
+/** 403: RBAC does not allow the request; the message names the verb, resource and namespace. */
+export class ForbiddenError extends KubeError {
+  constructor(message: string) {
+    super(message, 403);
+  }
+}
+
+export const isForbidden = (e: unknown): e is ForbiddenError => e instanceof ForbiddenError;

@@ -1,15 +1,25 @@
 /**
  * /metrics, /healthz and /readyz on one small HTTP server, beside the controllers.
+ * A failing probe answers 503 with the reason as its body, so `kubectl describe pod`
+ * and a curl both say what is wrong.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 
+/** One probe's answer: ok, or not with a message saying why. */
+export interface ProbeResult {
+  ok: boolean;
+  message: string;
+}
+
 export interface HealthServerOptions {
   port: number;
   host?: string;
-  /** Ready once the caches are warm and this replica can serve (leader or standby). */
-  ready: () => boolean;
+  /** /readyz: the API server answers and, when leading, the caches have synced. */
+  ready: () => ProbeResult;
+  /** /healthz: the process is doing its work (no reconcile stuck). */
+  alive: () => ProbeResult;
   registry?: Registry;
 }
 
@@ -20,15 +30,24 @@ export function createMetricsRegistry(): Registry {
   return registry;
 }
 
+function answer(res: http.ServerResponse, probe: () => ProbeResult): void {
+  let result: ProbeResult;
+  try {
+    result = probe();
+  } catch (err) {
+    result = { ok: false, message: `probe failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  res.writeHead(result.ok ? 200 : 503, { 'content-type': 'text/plain' }).end(result.message);
+}
+
 export async function startHealthServer(opts: HealthServerOptions): Promise<{ port: number; close(): Promise<void> }> {
   const registry = opts.registry ?? createMetricsRegistry();
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      answer(res, opts.alive);
     } else if (path === '/readyz') {
-      const ready = opts.ready();
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ok' : 'not ready');
+      answer(res, opts.ready);
     } else if (path === '/metrics') {
       registry.metrics().then(
         (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
@@ -41,6 +60,10 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<{ po
   await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '0.0.0.0', resolve));
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -113,7 +113,7 @@ describeWithPrometheus('dashboards on a real Prometheus', () => {
     day = await scriptedDay({
       beforeLaunches: async (f) => {
         registryRef = f.registry;
-        health = await startHealthServer({ port: 0, host: '127.0.0.1', ready: () => true, registry: f.registry });
+        health = await startHealthServer({ port: 0, host: '127.0.0.1', ready: () => ({ ok: true, message: 'ok' }), alive: () => ({ ok: true, message: 'ok' }), registry: f.registry });
         writeFileSync(
           join(dir, 'prometheus.yml'),
           `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: gpu-provisioner\n    static_configs: [{ targets: ['127.0.0.1:${health.port}'] }]\n`,

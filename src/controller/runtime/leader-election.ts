@@ -6,11 +6,15 @@
  *
  * The leader steps down when it has not renewed for `renewDeadlineMs`, which is
  * shorter than the lease duration: it stops acting before anyone else may take over.
+ * While the API server fails, a replica trying to acquire backs off exponentially up
+ * to `maxRetryPeriodMs` and logs the failure once a minute, not on every attempt.
  */
 import { isAlreadyExists, isConflict } from '../../kube/errors.js';
 import { Kinds, type ClusterPort, type Lease } from '../../kube/types.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
+import { RepeatedFailureLog } from '../../util/repeated-failure-log.js';
+import { backoffDelay } from './backoff.js';
 
 export interface LeaderElectorOptions {
   cluster: ClusterPort;
@@ -24,6 +28,8 @@ export interface LeaderElectorOptions {
   renewDeadlineMs?: number;
   /** Pause between attempts to acquire or renew. Default 2 s. */
   retryPeriodMs?: number;
+  /** Longest pause between attempts to acquire while the API server fails. Default 30 s. */
+  maxRetryPeriodMs?: number;
   clock: Clock;
   logger: Logger;
   onStartedLeading: () => void;
@@ -44,6 +50,10 @@ export class LeaderElector {
   private readonly leaseDurationMs: number;
   private readonly renewDeadlineMs: number;
   private readonly retryPeriodMs: number;
+  private readonly maxRetryPeriodMs: number;
+  private readonly failures: RepeatedFailureLog;
+  /** Whether the last attempt failed for an API error (not a Lease held by another). */
+  private lastAttemptFailed = false;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly onStartedLeading: () => void;
@@ -62,8 +72,15 @@ export class LeaderElector {
     this.leaseDurationMs = opts.leaseDurationMs ?? 15_000;
     this.renewDeadlineMs = opts.renewDeadlineMs ?? 10_000;
     this.retryPeriodMs = opts.retryPeriodMs ?? 2_000;
+    this.maxRetryPeriodMs = Math.max(this.retryPeriodMs, opts.maxRetryPeriodMs ?? 30_000);
     this.clock = opts.clock;
     this.logger = opts.logger.child({ lease: `${opts.namespace}/${opts.name}`, identity: opts.identity });
+    this.failures = new RepeatedFailureLog({
+      logger: this.logger,
+      clock: this.clock,
+      message: 'lease update failed',
+      recovered: 'lease update works again',
+    });
     this.onStartedLeading = opts.onStartedLeading;
     this.onStoppedLeading = opts.onStoppedLeading;
     if (!this.identity) throw new Error('leader election needs a non-empty identity');
@@ -130,10 +147,12 @@ export class LeaderElector {
 
   /** Retries until the Lease is ours; false when stopped first. */
   private async acquire(signal: AbortSignal): Promise<boolean> {
+    let errors = 0;
     for (;;) {
       if (signal.aborted) return false;
       if (await this.attemptOnce()) return true;
-      if (!(await this.sleep(this.retryPeriodMs, signal))) return false;
+      errors = this.lastAttemptFailed ? errors + 1 : 0;
+      if (!(await this.sleep(this.acquireRetryMs(errors), signal))) return false;
     }
   }
 
@@ -153,6 +172,15 @@ export class LeaderElector {
     }
   }
 
+  /**
+   * The retry period while the Lease is merely held by another replica; doubled per
+   * failed API call in a row, up to the maximum, while the API server fails.
+   */
+  private acquireRetryMs(errorsInARow: number): number {
+    if (errorsInARow === 0) return this.retryPeriodMs;
+    return backoffDelay(errorsInARow - 1, { baseMs: this.retryPeriodMs, factor: 2, maxMs: this.maxRetryPeriodMs });
+  }
+
   private attemptOnce(): Promise<boolean> {
     const attempt = this.tryAcquireOrRenew();
     this.attempt = attempt;
@@ -161,6 +189,7 @@ export class LeaderElector {
 
   /** One attempt: true when this replica holds the Lease afterwards. Never throws. */
   private async tryAcquireOrRenew(): Promise<boolean> {
+    this.lastAttemptFailed = false;
     const nowMs = this.clock.now();
     const now = microTime(nowMs);
     try {
@@ -178,12 +207,16 @@ export class LeaderElector {
             leaseTransitions: 0,
           },
         });
+        this.failures.success();
         return true;
       }
       const spec = lease.spec ?? {};
       const holder = spec.holderIdentity ?? '';
       const ours = holder === this.identity;
-      if (holder && !ours && !this.expired(spec, nowMs)) return false;
+      if (holder && !ours && !this.expired(spec, nowMs)) {
+        this.failures.success();
+        return false;
+      }
       await this.cluster.replace<Lease>(Kinds.Lease, {
         ...lease,
         spec: {
@@ -196,14 +229,17 @@ export class LeaderElector {
         },
       });
       if (!ours) this.logger.info('took over the lease', { previousHolder: holder || undefined });
+      this.failures.success();
       return true;
     } catch (err) {
       // Someone else wrote first; the next attempt reads what they wrote.
       if (isConflict(err) || isAlreadyExists(err)) {
         this.logger.debug('lost a race for the lease');
+        this.failures.success();
         return false;
       }
-      this.logger.warn('lease update failed', { error: messageOf(err) });
+      this.lastAttemptFailed = true;
+      this.failures.failure(messageOf(err));
       return false;
     }
   }

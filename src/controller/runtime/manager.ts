@@ -173,6 +173,8 @@ export class ControllerManager {
   private readonly controllers: Controller[] = [];
   private readonly counters = new Map<string, Counters>();
   private run: Run | undefined;
+  /** When each reconcile in flight began, by `controller key`; for the liveness probe. */
+  private readonly inFlight = new Map<string, number>();
   /** The stop under way, if any: a new start waits for it. */
   private stopping: Promise<void> | undefined;
 
@@ -251,6 +253,24 @@ export class ControllerManager {
     });
   }
 
+  /**
+   * True once running and every watch has delivered its initial list, so that the
+   * controllers see every existing object (a port whose watches do not say counts as
+   * synced). False while stopped.
+   */
+  synced(): boolean {
+    const run = this.run;
+    if (!run || run.controllers.size < this.controllers.length) return false;
+    return this.controllers.every((c) => [c.kind, ...(c.watches ?? []).map((w) => w.kind)].every((k) => this.cluster.synced(k)));
+  }
+
+  /** The reconcile in flight that has been running longest (`controller key`), if any. */
+  longestReconcile(): { key: string; runningMs: number } | undefined {
+    let oldest: { key: string; startedAt: number } | undefined;
+    for (const [key, startedAt] of this.inFlight) if (!oldest || startedAt < oldest.startedAt) oldest = { key, startedAt };
+    return oldest && { key: oldest.key, runningMs: this.clock.now() - oldest.startedAt };
+  }
+
   /** Queues `key` of controller `name` now, e.g. from a webhook or a test. */
   enqueue(name: string, key: string): void {
     this.run?.controllers.get(name)?.queue.add(key);
@@ -322,6 +342,8 @@ export class ControllerManager {
   ): Promise<void> {
     const counters = this.counters.get(c.name)!;
     const startedAt = this.clock.now();
+    const flightKey = `${c.name} ${key}`;
+    this.inFlight.set(flightKey, startedAt);
     let event: ReconcileEvent;
     try {
       const result = await c.reconcile(key, signal);
@@ -352,6 +374,8 @@ export class ControllerManager {
         error: err,
       };
       if (after !== undefined) event.requeueAfterMs = after;
+    } finally {
+      this.inFlight.delete(flightKey);
     }
     this.notify(event, log);
   }
