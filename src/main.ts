@@ -8,9 +8,9 @@ import { parseDuration } from './api/duration.js';
 import { onShutdownSignals } from './controller/runtime/shutdown.js';
 import { ClientNodeCluster } from './kube/client-node-cluster.js';
 import { interruptionMetrics } from './metrics/interruption-metrics.js';
+import { providerCallMetrics } from './metrics/provider-metrics.js';
 import { createMetricsRegistry, startHealthServer } from './metrics/server.js';
 import { Operator } from './operator.js';
-import { defaultFactories } from './providers/registry.js';
 import type { TalosDefaults } from './talos/bootstrap-builder.js';
 import { ConfigStore, createConfigServer } from './talos/config-endpoint.js';
 import { RealClock } from './util/clock.js';
@@ -40,11 +40,11 @@ async function main(): Promise<void> {
   const registry = createMetricsRegistry();
   const operator = new Operator({
     metrics: interruptionMetrics(registry),
+    providerMetrics: providerCallMetrics(registry),
     cluster,
     clock,
     logger,
     namespace,
-    factories: defaultFactories(),
     identity: env.LEADER_ELECTION === 'false' ? undefined : (env.POD_NAME ?? `${os.hostname()}-${process.pid}`),
     lifecycle: {
       clusterName: env.CLUSTER_NAME ?? 'default',

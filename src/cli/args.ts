@@ -4,7 +4,7 @@
  * caller decides how to print it and which exit code to use.
  */
 import { parseArgs } from 'node:util';
-import type { CapacityType } from '../providers/types.js';
+import { PROVIDER_TYPES, type CapacityType } from '../providers/types.js';
 
 export interface OffersOptions {
   /** Provider types or, with `fromCluster`, GpuProvider names. Empty means every one found. */
@@ -111,7 +111,7 @@ export function parseOffersArgs(argv: readonly string[]): Parsed<OffersOptions |
     const unknown = providers.find((p) => !isProviderTypeName(p));
     if (unknown !== undefined) {
       return fail(
-        `--provider ${unknown}: not one of ${PROVIDER_TYPE_NAMES.join(', ')}; GpuProvider names need --from-cluster`,
+        `--provider ${unknown}: not one of ${PROVIDER_TYPES.join(', ')}; GpuProvider names need --from-cluster`,
       );
     }
   }
@@ -135,11 +135,8 @@ export function parseOffersArgs(argv: readonly string[]): Parsed<OffersOptions |
   return { ok: true, value: options };
 }
 
-/** Kept apart from PROVIDER_TYPES so that parsing flags loads no provider code. */
-const PROVIDER_TYPE_NAMES = ['sim', 'aws', 'lambda', 'runpod', 'paperspace'] as const;
-
 function isProviderTypeName(s: string): boolean {
-  return (PROVIDER_TYPE_NAMES as readonly string[]).includes(s);
+  return (PROVIDER_TYPES as readonly string[]).includes(s);
 }
 
 function fail(error: string): { ok: false; error: string } {

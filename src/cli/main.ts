@@ -4,7 +4,6 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { ClientNodeCluster } from '../kube/client-node-cluster.js';
-import { defaultFactories } from '../providers/registry.js';
 import { RealClock } from '../util/clock.js';
 import { createLogger } from '../util/logger.js';
 import { HELP, OFFERS_HELP, OFFERS_USAGE, parseOffersArgs } from './args.js';
@@ -61,7 +60,6 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): OffersDeps {
     logger,
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
-    factories: defaultFactories(),
     connectCluster: (kubeconfig) => {
       const kc = new KubeConfig();
       if (kubeconfig) kc.loadFromFile(kubeconfig);

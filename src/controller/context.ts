@@ -2,9 +2,8 @@
  * What the GpuRequest controllers are built from. Everything comes in through here,
  * so tests assemble the same controllers around the in-memory cluster and the sim cloud.
  */
-import type { Bootstrap, CloudProvider, Offer } from '../providers/types.js';
+import type { BootstrapBuilder, CloudProvider } from '../providers/types.js';
 import type { ClusterPort } from '../kube/types.js';
-import type { GpuRequest } from '../api/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { OfferCache } from '../pricing/offer-cache.js';
@@ -17,13 +16,8 @@ export interface ProviderLookup {
   all(): CloudProvider[];
 }
 
-/** Builds what a machine needs to join as this request's node (the Talos seam). */
-export type BootstrapBuilder = (input: {
-  request: GpuRequest;
-  offer: Offer;
-  hostname: string;
-  nodeLabels: Record<string, string>;
-}) => Promise<Bootstrap>;
+/** The Talos seam; defined with the cloud boundary types (src/providers/types.ts). */
+export type { BootstrapBuilder };
 
 export interface LifecycleOptions {
   /** Identifies this cluster in instance names and tags. */

@@ -5,7 +5,7 @@ import { MemoryCluster } from '../../src/kube/memory-cluster.js';
 import { Kinds, type KubeObject, type Node, type PatchOptions } from '../../src/kube/types.js';
 import { InsufficientCapacityError } from '../../src/providers/errors.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { createRunPodProvider } from '../../src/providers/runpod/runpod-provider.js';
+import { runpodDefinition } from '../../src/providers/runpod/definition.js';
 import { SimCloud } from '../../src/providers/sim/sim-cloud.js';
 import { createSimProvider } from '../../src/providers/sim/sim-provider.js';
 import type { ProviderFactory } from '../../src/providers/types.js';
@@ -22,6 +22,8 @@ import {
   reconcileUntil,
   setup,
 } from '../support/operator-fixture.js';
+
+const createRunPodProvider = runpodDefinition.factory();
 
 const condition = (r: GpuRequest | undefined, type: string) => r?.status?.conditions?.find((c) => c.type === type);
 

@@ -348,9 +348,15 @@ export type NodeState = 'Launching' | 'Joining' | 'Ready' | 'Interrupted' | 'Ter
  */
 export interface NodeInterruption {
   /**
-   * spot-interruption, rebalance, scheduled-maintenance, stopped or terminated.
+   * spot-interruption, capacity-reservation-interruption, rebalance, scheduled-maintenance, stopped or terminated.
    */
-  kind: 'spot-interruption' | 'rebalance' | 'scheduled-maintenance' | 'stopped' | 'terminated';
+  kind:
+    | 'spot-interruption'
+    | 'capacity-reservation-interruption'
+    | 'rebalance'
+    | 'scheduled-maintenance'
+    | 'stopped'
+    | 'terminated';
   /**
    * When the notice arrived.
    */

@@ -183,7 +183,13 @@ export async function launch(
       const labels = nodeLabelsFor(req, slot.index, slot.launchKey, ctx.options.clusterName);
       let bootstrap: Bootstrap;
       try {
-        bootstrap = await ctx.bootstrap({ request: req, offer, hostname: slot.launchKey, nodeLabels: labels });
+        bootstrap = await ctx.bootstrap({
+          namespace: req.metadata.namespace ?? 'default',
+          ...(req.spec.talos ? { talos: req.spec.talos } : {}),
+          offer,
+          hostname: slot.launchKey,
+          nodeLabels: labels,
+        });
       } catch (e) {
         // The machine config, not the offer, is at fault: keep the offer for other requests,
         // say what to fix, and try an offer of another provider.

@@ -2,8 +2,8 @@
  * AWS EC2 (spot and on-demand) through the official SDK v3.
  *
  * One EC2 client per region, made on first use; the Pricing client talks to
- * us-east-1. Every SDK call is a single attempt (maxAttempts 1) bounded by its own
- * timeout: retries and rate limits belong to the decorators around providers.
+ * us-east-1. Every SDK call is a single attempt (maxAttempts 1) under the pipeline's
+ * signal: timeouts, retries and rate limits belong to the pipeline around providers.
  */
 import {
   CreateTagsCommand,
@@ -39,7 +39,6 @@ import type {
   LaunchRequest,
   Offer,
   ProviderContext,
-  ProviderFactory,
   ProviderType,
 } from '../types.js';
 import { GPU_INSTANCE_FAMILIES } from './gpu-names.js';
@@ -54,8 +53,6 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 export interface AwsProviderOptions {
-  /** Per-call timeout in ms (default 30s). */
-  timeoutMs?: number;
   /** How long on-demand prices are kept (default 6h: the price list changes rarely). */
   onDemandPriceTtlMs?: number;
   /** How long instance types, zone offerings and subnets are kept (default 1h). */
@@ -106,9 +103,12 @@ interface StaticCredentials {
   sessionToken?: string;
 }
 
+/** EC2 sells everything the operator uses. */
+export const AWS_CAPABILITIES: Capabilities = { unsupported: {} };
+
 export class AwsProvider implements CloudProvider {
   readonly type: ProviderType = 'aws';
-  readonly capabilities: Capabilities = { unsupported: {} };
+  readonly capabilities: Capabilities = AWS_CAPABILITIES;
 
   private readonly spec: GpuProviderSpec;
   private readonly regions: string[];
@@ -119,7 +119,6 @@ export class AwsProvider implements CloudProvider {
   private readonly credentials: StaticCredentials | undefined;
   private readonly credentialsProblem: string | undefined;
   private readonly endpoint: string | undefined;
-  private readonly timeoutMs: number;
   private readonly onDemandPriceTtlMs: number;
   private readonly catalogueTtlMs: number;
   private readonly launchGraceMs: number;
@@ -168,7 +167,6 @@ export class AwsProvider implements CloudProvider {
       this.credentialsProblem = 'the credentials Secret needs both accessKeyId and secretAccessKey';
     }
     this.endpoint = ctx.baseUrl;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
     this.onDemandPriceTtlMs = options.onDemandPriceTtlMs ?? 6 * HOUR;
     this.catalogueTtlMs = options.catalogueTtlMs ?? HOUR;
     this.launchGraceMs = options.launchGraceMs ?? 2 * MINUTE;
@@ -719,15 +717,10 @@ export class AwsProvider implements CloudProvider {
     return this.pricing;
   }
 
-  /** One SDK call, bounded by `timeoutMs` (default: the adapter's per-call timeout). */
-  private async call<T>(
-    operation: string,
-    signal: AbortSignal | undefined,
-    fn: (s: AbortSignal) => Promise<T>,
-    timeoutMs = this.timeoutMs,
-  ): Promise<T> {
+  /** One SDK call, one attempt. */
+  private async call<T>(operation: string, signal: AbortSignal | undefined, fn: (s: AbortSignal | undefined) => Promise<T>): Promise<T> {
     if (this.credentialsProblem) throw new AuthError(this.credentialsProblem);
-    return callSdk(operation, signal, fn, { clock: this.clock, timeoutMs, secrets: this.secrets });
+    return callSdk(operation, signal, fn, { now: () => this.clock.now(), secrets: this.secrets });
   }
 }
 
@@ -750,4 +743,3 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export const createAwsProvider: ProviderFactory = (config, ctx) => new AwsProvider(config.name, config.spec, ctx);

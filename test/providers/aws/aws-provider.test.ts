@@ -9,7 +9,9 @@ import {
 import { GetProductsCommand } from '@aws-sdk/client-pricing';
 import { Labels } from '../../../src/api/constants.js';
 import type { GpuProviderSpec } from '../../../src/api/types.js';
-import { AwsProvider, type AwsProviderOptions, createAwsProvider } from '../../../src/providers/aws/aws-provider.js';
+import { AwsProvider, type AwsProviderOptions } from '../../../src/providers/aws/aws-provider.js';
+import { buildProvider } from '../../../src/providers/pipeline/pipeline.js';
+import { awsDefinition } from '../../../src/providers/aws/definition.js';
 import {
   AuthError,
   InsufficientCapacityError,
@@ -24,6 +26,8 @@ import { FakeClock } from '../../../src/util/clock.js';
 import { createLogger, silentLogger } from '../../../src/util/logger.js';
 import { offer as anyOffer } from '../../support/builders.js';
 import { awsError, fakeEc2 } from './fake-ec2.js';
+
+const createAwsProvider = awsDefinition.factory();
 
 const ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -421,26 +425,39 @@ describe('AwsProvider calls, credentials and timeouts', () => {
     expect(creds.sessionToken).toBe(SESSION);
   });
 
-  it('times out a call that never answers as TransientError (default 30s)', async () => {
+  it('is timed out by the pipeline when a call never answers (default 30s), the SDK call aborted', async () => {
+    let aborted = false;
     fake.ec2.on(DescribeInstancesCommand).callsFake(() => new Promise(() => undefined));
-    const pending = provider().get('i-0123').catch((e: unknown) => e);
+    const piped = buildProvider(awsDefinition, { name: 'aws-main', spec: SPEC }, { clusterName: 'prod-east', credentials: CREDENTIALS, clock, logger: silentLogger() }, {
+      factory: () => {
+        const inner = provider();
+        const get = inner.get.bind(inner);
+        inner.get = (id, signal) => {
+          signal?.addEventListener('abort', () => (aborted = true));
+          return get(id, signal);
+        };
+        return inner;
+      },
+      retry: { maxRetries: 0 },
+    });
+    const pending = piped.get('i-0123').catch((e: unknown) => e);
+    // The rate limiter hands the call on in real time; then the timeout runs on the fake clock.
+    while (clock.pending === 0) await new Promise((r) => setTimeout(r, 1));
     await clock.advance(29_999);
     await clock.advance(1);
     const err = await pending;
     expect(err).toBeInstanceOf(TransientError);
     expect((err as Error).message).toContain('timed out');
+    expect(aborted).toBe(true);
+    await piped.close();
     expect(clock.pending).toBe(0);
   });
 
-  it('uses the configured timeout', async () => {
-    fake.ec2.on(RunInstancesCommand).callsFake(() => new Promise(() => undefined));
-    const pending = provider(SPEC, { timeoutMs: 5000 }).create(launchRequest()).catch((e: unknown) => e);
-    await clock.advance(5000);
-    await expect(pending).resolves.toBeInstanceOf(TransientError);
-  });
-
   it("passes the caller's abort on to the SDK and gives back the caller's reason", async () => {
-    fake.ec2.on(DescribeInstancesCommand).callsFake(() => new Promise(() => undefined));
+    // The SDK rejects an aborted request with its own AbortError, a moment later.
+    fake.ec2
+      .on(DescribeInstancesCommand)
+      .callsFake(() => new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })), 5)));
     const ctrl = new AbortController();
     const pending = provider()
       .list(ctrl.signal)

@@ -8,6 +8,8 @@ import {
   TransientError,
   UnsupportedError,
 } from '../../../src/providers/errors.js';
+import { buildProvider } from '../../../src/providers/pipeline/pipeline.js';
+import { lambdaDefinition } from '../../../src/providers/lambda/definition.js';
 import { LambdaProvider, toLambdaTagKey, fromLambdaTagKey } from '../../../src/providers/lambda/lambda-provider.js';
 import type { LaunchRequest, Offer } from '../../../src/providers/types.js';
 import { FakeClock, RealClock } from '../../../src/util/clock.js';
@@ -21,13 +23,12 @@ import { lambdaGpuModel } from '../../../src/providers/lambda/gpu-names.js';
 const API_KEY = 'secret_lambda_key_9d1e0c77a2';
 const CLUSTER = 'prod-eu';
 
-function provider(baseUrl: string, opts: { timeoutMs?: number; apiKey?: string; sshKeyName?: string | null } = {}) {
+function provider(baseUrl: string, opts: { apiKey?: string; sshKeyName?: string | null } = {}) {
   const ssh = opts.sshKeyName === null ? {} : { lambda: { sshKeyName: opts.sshKeyName ?? 'ops' } };
   return new LambdaProvider(
     'lambda-main',
     { name: 'lambda-main', spec: { type: 'lambda', ...ssh } },
     { clusterName: CLUSTER, credentials: { apiKey: opts.apiKey ?? API_KEY }, clock: new FakeClock(), logger: silentLogger(), baseUrl },
-    opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {},
   );
 }
 
@@ -213,18 +214,16 @@ describe('Lambda adapter against scripted answers', () => {
     await expect(provider(s.baseUrl).listOffers()).rejects.toBeInstanceOf(TransientError);
   });
 
-  it('gives up after its own timeout with a TransientError', async () => {
+  it("gives up at the pipeline's timeout with a TransientError, the request aborted", async () => {
     const s = await start({ 'GET /api/v1/instance-types': { hang: true } });
-    const p = new LambdaProvider(
-      'lambda-main',
-      { name: 'lambda-main', spec: { type: 'lambda' } },
-      { clusterName: CLUSTER, credentials: { apiKey: API_KEY }, clock: new RealClock(), logger: silentLogger(), baseUrl: s.baseUrl },
-      { timeoutMs: 150 },
-    );
+    const config = { name: 'lambda-main', spec: { type: 'lambda' as const } };
+    const ctx = { clusterName: CLUSTER, credentials: { apiKey: API_KEY }, clock: new RealClock(), logger: silentLogger(), baseUrl: s.baseUrl };
+    const p = buildProvider(lambdaDefinition, config, ctx, { timeoutMs: 150, retry: { maxRetries: 0 } });
     const started = Date.now();
     const err = await p.listOffers().catch((e: unknown) => e);
+    await p.close();
     expect(err).toBeInstanceOf(TransientError);
-    expect((err as Error).message).toContain('150 ms');
+    expect((err as Error).message).toBe('lambda-main.listOffers timed out after 150ms');
     expect(Date.now() - started).toBeLessThan(5000);
   });
 

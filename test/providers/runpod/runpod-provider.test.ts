@@ -8,12 +8,16 @@ import {
   TransientError,
 } from '../../../src/providers/errors.js';
 import { instanceNamePrefix } from '../../../src/providers/naming.js';
-import { createRunPodProvider, RunPodEnv, RunPodProvider, type RunPodProviderOptions } from '../../../src/providers/runpod/runpod-provider.js';
+import { RunPodEnv, RunPodProvider, type RunPodProviderOptions } from '../../../src/providers/runpod/runpod-provider.js';
+import { buildProvider } from '../../../src/providers/pipeline/pipeline.js';
+import { runpodDefinition } from '../../../src/providers/runpod/definition.js';
 import type { LaunchRequest, Offer } from '../../../src/providers/types.js';
 import { FakeClock, flushMicrotasks } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { startScriptedServer, type ScriptedRoutes, type ScriptedServer } from '../../support/scripted-server.js';
 import { FakeRunPod } from './fake-runpod.js';
+
+const createRunPodProvider = runpodDefinition.factory();
 
 const API_KEY = 'rpa_BEHAVIOURKEY0000000000000000';
 const CLUSTER = 'Prod.EU';
@@ -325,15 +329,22 @@ describe('error paths', () => {
     await expect(p.checkCredentials()).rejects.toBeInstanceOf(AuthError);
   });
 
-  it('fails with TransientError when RunPod does not answer within the timeout', async () => {
+  it("fails with TransientError when RunPod does not answer within the pipeline's timeout", async () => {
     const clock = new FakeClock();
-    const p = await withScript({ 'GET /v1/pods': { hang: true } }, { timeoutMs: 5_000 }, clock);
+    const inner = await withScript({ 'GET /v1/pods': { hang: true } }, {}, clock);
+    const p = buildProvider(
+      runpodDefinition,
+      { name: 'runpod-main', spec: { type: 'runpod' } },
+      { clusterName: 'prod', credentials: { apiKey: 'k' }, clock, logger: silentLogger() },
+      { factory: () => inner, timeoutMs: 5_000, retry: { maxRetries: 0 } },
+    );
     const pending = p.list().catch((e: unknown) => e);
     while (scripted!.requests.length === 0) await flushMicrotasks();
     await clock.advance(5_000);
     const err = await pending;
+    await p.close();
     expect(err).toBeInstanceOf(TransientError);
-    expect((err as Error).message).toBe('RunPod list pods: no answer within 5000 ms');
+    expect((err as Error).message).toBe('runpod-main.list timed out after 5000ms');
   });
 
   it('passes a caller abort through as an abort, not a cloud failure', async () => {

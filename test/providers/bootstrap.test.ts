@@ -4,6 +4,7 @@ import { MemoryCluster } from '../../src/kube/memory-cluster.js';
 import { Kinds, type Secret } from '../../src/kube/types.js';
 import { InvalidRequestError, UnsupportedError } from '../../src/providers/errors.js';
 import type { Offer, ProviderType } from '../../src/providers/types.js';
+import { createBootstrapBuilder } from '../../src/providers/bootstrap.js';
 import { createTalosBootstrap, type TalosDefaults } from '../../src/talos/bootstrap-builder.js';
 import { ConfigStore } from '../../src/talos/config-endpoint.js';
 import { nvidiaSchematic, schematicId } from '../../src/talos/image-factory.js';
@@ -11,10 +12,11 @@ import { MachineConfigValidator } from '../../src/talos/render.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 
-const template = readFileSync(new URL('./fixtures/worker.yaml', import.meta.url), 'utf8');
+const template = readFileSync(new URL('../talos/fixtures/worker.yaml', import.meta.url), 'utf8');
 const SECRETS = ['FAKEMACHINETOKEN.abcdef0123456789', 'FAKECLUSTERSECRETxyz987', 'fakebt.FAKEBOOTSTRAPTOKEN0'];
 const NVIDIA = schematicId(nvidiaSchematic());
 const sums = { kernel: 'a'.repeat(64), initramfs: 'b'.repeat(64) };
+const armSums = { kernel: 'd'.repeat(64), initramfs: 'e'.repeat(64) };
 
 const validator = new MachineConfigValidator();
 
@@ -65,21 +67,28 @@ async function setup(opts: { providerTemplate?: boolean; store?: boolean; defaul
   }
   await cluster.create(Kinds.Secret, secret('talos-worker', 'gpu-provisioner', 'worker.yaml', template));
   const store = opts.store ? new ConfigStore({ clock, logger: silentLogger(), baseUrl: 'https://op.example:8443' }) : undefined;
-  const build = createTalosBootstrap({
-    cluster,
-    clock,
-    logger: silentLogger(),
-    configStore: store,
-    validator,
-    defaults: { secretNamespace: 'gpu-provisioner', checksums: { [`${NVIDIA}/v1.13.9`]: sums }, ...opts.defaults },
-  });
+  const build = createBootstrapBuilder(
+    createTalosBootstrap({
+      cluster,
+      clock,
+      logger: silentLogger(),
+      configStore: store,
+      validator,
+      defaults: {
+        secretNamespace: 'gpu-provisioner',
+        checksums: { [`${NVIDIA}/v1.13.9`]: sums, [`${NVIDIA}/v1.13.9/arm64`]: armSums },
+        ...opts.defaults,
+      },
+    }),
+  );
   return { cluster, store, build };
 }
 
 const labels = { 'gpu-provisioner.dev/request-uid': '7f3a', 'gpu-provisioner.dev/node-index': '0' };
-const input = (providerType: ProviderType, req = request()) => ({
-  request: req,
-  offer: offer(providerType),
+const input = (providerType: ProviderType, req = request(), over: Partial<Offer> = {}) => ({
+  namespace: req.metadata.namespace ?? 'default',
+  ...(req.spec.talos ? { talos: req.spec.talos } : {}),
+  offer: { ...offer(providerType), ...over },
   hostname: 'gpu-7f3a-0-0',
   nodeLabels: labels,
 });
@@ -93,7 +102,7 @@ async function failure(p: Promise<unknown>): Promise<Error> {
   throw new Error('expected a failure');
 }
 
-describe('createTalosBootstrap', () => {
+describe('the boot-payload seam: each provider boots the way its definition says', () => {
   it.each(['aws', 'sim'] as const)('gives %s the rendered, schema-valid config as user-data', async (type) => {
     const { build } = await setup({ providerTemplate: true });
     const b = await build(input(type, request({ nodeTaints: [{ key: 'gpu', effect: 'NoSchedule' }] })));
@@ -139,7 +148,7 @@ describe('createTalosBootstrap', () => {
   it('refuses a kexec provider without checksums for the image it would boot', async () => {
     const { build, store } = await setup({ providerTemplate: true, store: true, defaults: { checksums: {} } });
     const e = await failure(build(input('paperspace')));
-    expect(e.message).toMatch(/no sha256 known for the Talos v1.13.9 kernel and initramfs/);
+    expect(e.message).toMatch(/no sha256 known for the Talos v1.13.9 amd64 kernel and initramfs/);
     expect(store!.pending).toBe(0);
   });
 
@@ -166,15 +175,32 @@ describe('createTalosBootstrap', () => {
   it('names the missing Secret, and the missing key', async () => {
     const { build, cluster } = await setup();
     let e = await failure(build(input('aws', request({ configSecretRef: { name: 'nope' } }))));
-    expect(e.message).toMatch(/^Secret ml\/nope \(named by GpuRequest ml\/train spec.talos.configSecretRef\) not found/);
+    expect(e.message).toMatch(/^Secret ml\/nope \(named by the request's spec.talos.configSecretRef \(namespace ml\)\) not found/);
     await cluster.create(Kinds.Secret, secret('other', 'ml', 'x', 'y'));
     e = await failure(build(input('aws', request({ configSecretRef: { name: 'other' } }))));
     expect(e.message).toBe('Secret ml/other has no key worker.yaml; put the worker.yaml of talosctl gen config there');
   });
 
-  it('refuses RunPod: it cannot boot Talos', async () => {
+  it('refuses RunPod with the reason its definition gives: it cannot boot Talos', async () => {
     const { build } = await setup({ providerTemplate: true });
-    await expect(build(input('runpod'))).rejects.toBeInstanceOf(UnsupportedError);
+    const e = await failure(build(input('runpod')));
+    expect(e).toBeInstanceOf(UnsupportedError);
+    expect(e.message).toMatch(/^RunPod runs containers, not machines/);
+  });
+
+  it('boots an ARM host (Lambda GH200) from the arm64 artefacts, checked against their own sums', async () => {
+    const { build } = await setup({ providerTemplate: true, store: true });
+    const b = await build(input('lambda', request(), { instanceType: 'gpu_1x_gh200', gpuModel: 'GH200', arch: 'arm64' }));
+    expect(b.userData).toContain(`KERNEL_URL='https://factory.talos.dev/image/${NVIDIA}/v1.13.9/kernel-arm64'`);
+    expect(b.userData).toContain(`KERNEL_SHA256='${armSums.kernel}'`);
+    expect(b.userData).not.toContain('amd64');
+  });
+
+  it('refuses an ARM host when no arm64 sums are configured, naming the settings key', async () => {
+    const { build } = await setup({ providerTemplate: true, store: true, defaults: { checksums: { [`${NVIDIA}/v1.13.9`]: sums } } });
+    const e = await failure(build(input('lambda', request(), { gpuModel: 'GH200', arch: 'arm64' })));
+    expect(e).toBeInstanceOf(InvalidRequestError);
+    expect(e.message).toContain(`TALOS_CHECKSUMS key ${NVIDIA}/v1.13.9/arm64`);
   });
 
   it('refuses a broken template naming the field and the Secret, never a secret value, and issues no URL', async () => {
