@@ -1,7 +1,7 @@
 /**
  * Consumer of the SQS queue that EventBridge fills with EC2 interruption events (spot
- * interruption warnings, rebalance recommendations, state changes, scheduled health
- * events), as Karpenter sets it up.
+ * interruption warnings, capacity-reservation interruption warnings, rebalance
+ * recommendations, state changes, scheduled health events), as Karpenter sets it up.
  *
  * One poll is one long-poll ReceiveMessage. Every message received is deleted once it
  * has been read, including those that cannot be parsed or name someone else's
