@@ -158,13 +158,14 @@ describe('AwsProvider.listOffers', () => {
     expect(fake.ec2.commandCalls(DescribeSpotPriceHistoryCommand)).toHaveLength(3);
   });
 
-  it('keeps an older on-demand price when the Pricing API fails, and fails without one', async () => {
+  it('fails the listing when the Pricing API fails once its prices are due: the offer cache decides what older offers serve', async () => {
     const p = provider();
     await p.listOffers();
-    await clock.advance(7 * 3600_000);
     fake.pricing.on(GetProductsCommand).rejects(awsError('ThrottlingException', 400, 'Rate exceeded'));
-    const offers = await p.listOffers();
-    expect(offers.find((o) => o.instanceType === 'p5.48xlarge' && o.capacityType === 'on-demand')?.pricePerHour).toBe(55.04);
+    // Within their TTL the kept prices answer without a call.
+    expect((await p.listOffers()).find((o) => o.instanceType === 'p5.48xlarge' && o.capacityType === 'on-demand')?.pricePerHour).toBe(55.04);
+    await clock.advance(7 * 3600_000);
+    await expect(p.listOffers()).rejects.toThrow(/GetProducts/);
     await expect(provider().listOffers()).rejects.toThrow(/GetProducts/);
   });
 
@@ -454,11 +455,16 @@ describe('AwsProvider calls, credentials and timeouts', () => {
   });
 
   it("passes the caller's abort on to the SDK and gives back the caller's reason", async () => {
-    // The SDK rejects an aborted request with its own AbortError, a moment later.
+    const ctrl = new AbortController();
+    // The SDK rejects an aborted request with its own AbortError.
+    const sdkAbort = () => Object.assign(new Error('Request aborted'), { name: 'AbortError' });
     fake.ec2
       .on(DescribeInstancesCommand)
-      .callsFake(() => new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })), 5)));
-    const ctrl = new AbortController();
+      .callsFake(() =>
+        new Promise((_, reject) => {
+          if (ctrl.signal.aborted) reject(sdkAbort());
+          else ctrl.signal.addEventListener('abort', () => reject(sdkAbort()));
+        }));
     const pending = provider()
       .list(ctrl.signal)
       .catch((e: unknown) => e);

@@ -179,11 +179,14 @@ describe('InterruptionQueue.poll', () => {
   });
 
   it("hands the caller's signal to the SDK and gives back the caller's reason when it aborts", async () => {
-    // The SDK rejects an aborted request with its own AbortError, a moment later.
-    sqs.on(ReceiveMessageCommand).callsFake(
-      () => new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })), 5)),
-    );
     const ctrl = new AbortController();
+    // The SDK rejects an aborted request with its own AbortError.
+    const sdkAbort = () => Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+    sqs.on(ReceiveMessageCommand).callsFake(() =>
+        new Promise((_, reject) => {
+          if (ctrl.signal.aborted) reject(sdkAbort());
+          else ctrl.signal.addEventListener('abort', () => reject(sdkAbort()));
+        }));
     const pending = queue().poll(ctrl.signal).catch((e: unknown) => e);
     const reason = new Error('shutting down');
     ctrl.abort(reason);
