@@ -27,7 +27,7 @@ import type { Logger } from '../../util/logger.js';
 import { GPU_MODELS } from '../../api/gpu-models.js';
 import { GROUP } from '../../api/constants.js';
 import { fromHttpFailure, type LambdaOperation, malformedAnswer } from './errors.js';
-import { lambdaGpuMemoryGiB, lambdaGpuModel } from './gpu-names.js';
+import { lambdaArch, lambdaGpuMemoryGiB, lambdaGpuModel } from './gpu-names.js';
 import type { components, paths } from './generated/lambda.js';
 
 type LambdaInstance = components['schemas']['Instance'];
@@ -132,6 +132,7 @@ export class LambdaProvider implements CloudProvider {
           gpuMemoryGiB: lambdaGpuMemoryGiB(t.gpu_description) ?? GPU_MODELS[gpuModel].memoryGiB,
           vcpus: t.specs.vcpus,
           memoryGiB: t.specs.memory_gib,
+          arch: lambdaArch(t.gpu_description ?? ''),
           region: region.name,
           capacityType: 'on-demand',
           pricePerHour,
