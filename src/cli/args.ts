@@ -28,7 +28,7 @@ export interface OffersOptions {
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export const OFFERS_USAGE =
-  'usage: gpu-provisioner offers [--provider sim|aws|lambda|runpod|paperspace|<GpuProvider>]... [--gpu MODEL] ' +
+  `usage: gpu-provisioner offers [--provider ${PROVIDER_TYPES.join('|')}|<GpuProvider>]... [--gpu MODEL] ` +
   '[--count N] [--spot | --on-demand] [--region R]... [--max-price USD] [--all] [--json] [--limit N] ' +
   '[--aws-region R]... [--from-cluster [--kubeconfig PATH] [--namespace NS]]';
 
