@@ -177,6 +177,26 @@ describe('GpuProvider controller', () => {
       60_000,
     );
 
+    test('a new spec checked during an outage replaces the working provider without a gap', async () => {
+      await working();
+      const before = f.operator.registry.get('lambda');
+      check = '503';
+      await f.cluster.patch(Kinds.GpuProvider, 'lambda', undefined, { spec: { regions: ['us-east-1'] } });
+      const seen: unknown[] = [];
+      const pending = f.operator.providerController.reconcile('lambda');
+      // While the new one is being checked, the old one is still there to look after its machines.
+      for (let i = 0; i < 200; i++) {
+        seen.push(f.operator.registry.get('lambda'));
+        await f.clock.advance(10);
+      }
+      await drive(f.clock, pending);
+      expect(seen.every((p) => p !== undefined)).toBe(true);
+      const after = f.operator.registry.get('lambda');
+      expect(after).toBeDefined();
+      expect(after).not.toBe(before);
+      expect(await cond('lambda', ConditionTypes.CredentialsValid)).toMatchObject({ status: 'True', reason: Reasons.CredentialsCheckFailed });
+    });
+
     test('a transient failure before the credentials ever worked keeps the provider out, their state Unknown', async () => {
       check = '503';
       await f.cluster.create(Kinds.Secret, secret('lambda-creds', { apiKey: API_KEY }));

@@ -122,10 +122,13 @@ export class GpuProviderController implements Controller {
 
     const fingerprint = `${gp.metadata.generation}/${creds.version}`;
     let entry = this.built.get(name);
+    // The provider in use stays registered until its successor has been checked, so
+    // nothing that looks providers up meanwhile (deletes, garbage collection) misses it.
+    let previous: Built | undefined;
     if (!entry || entry.fingerprint !== fingerprint) {
       try {
         const fresh = this.build(gp, creds.values, fingerprint);
-        await this.drop(name);
+        previous = entry;
         entry = fresh;
       } catch (e) {
         await this.drop(name);
@@ -172,6 +175,11 @@ export class GpuProviderController implements Controller {
       checkFailed = true;
     }
 
+    if (previous) {
+      // A new spec or new credentials: the old offers are not this provider's any more.
+      offers.forget(name);
+      await previous.provider.close();
+    }
     this.built.set(name, entry);
     registry.set(name, entry.provider);
     offers.setTtl(name, refreshMs);
