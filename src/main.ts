@@ -15,9 +15,9 @@ import { loadKubeConfig } from './kube/kubeconfig.js';
 import { SecretScopedCluster, secretNamespaces } from './kube/secret-scope.js';
 import { Kinds } from './kube/types.js';
 import { liveness, readiness, type ProbeSources } from './metrics/probes.js';
+import { providerCallMetrics } from './metrics/provider-metrics.js';
 import { createMetricsRegistry, startHealthServer } from './metrics/server.js';
 import { Operator } from './operator.js';
-import { defaultFactories } from './providers/registry.js';
 import type { TalosDefaults } from './talos/bootstrap-builder.js';
 import { ConfigStore, createConfigServer } from './talos/config-endpoint.js';
 import { RealClock } from './util/clock.js';
@@ -85,11 +85,11 @@ async function main(): Promise<void> {
   if (!cluster) return;
   const operator = new Operator({
     ...metrics.operatorOptions,
+    providerMetrics: providerCallMetrics(registry),
     cluster,
     clock,
     logger,
     namespace,
-    factories: defaultFactories(),
     identity: env.LEADER_ELECTION === 'false' ? undefined : (env.POD_NAME ?? `${os.hostname()}-${process.pid}`),
     lifecycle: {
       clusterName,

@@ -18,7 +18,8 @@ import type { ClusterPort } from './kube/types.js';
 import { OfferCache } from './pricing/offer-cache.js';
 import { UnavailableOfferings } from './pricing/unavailable-offerings.js';
 import { ProviderRegistry } from './providers/registry.js';
-import type { Decorator } from './providers/decorators/decorator.js';
+import type { ProviderCallMetrics } from './providers/pipeline/metrics.js';
+import { createBootstrapBuilder } from './providers/bootstrap.js';
 import type { ProviderFactory, ProviderType } from './providers/types.js';
 import type { Clock } from './util/clock.js';
 import type { Logger } from './util/logger.js';
@@ -34,7 +35,8 @@ export interface OperatorOptions {
   cluster: ClusterPort;
   clock: Clock;
   logger: Logger;
-  factories: Partial<Record<ProviderType, ProviderFactory>>;
+  /** Adapter factories replacing the shipped ones, by type (tests share one sim cloud). */
+  factories?: Partial<Record<ProviderType, ProviderFactory>>;
   lifecycle?: Partial<LifecycleOptions>;
   /** Namespace of the operator: its Lease, and Secrets referenced without a namespace. */
   namespace: string;
@@ -42,7 +44,8 @@ export interface OperatorOptions {
   identity?: string;
   offersTtlMs?: number;
   resyncPeriodMs?: number;
-  decorators?: Decorator[];
+  /** Provider call durations and errors, for every provider's pipeline (prom-client in a cluster). */
+  providerMetrics?: ProviderCallMetrics;
   /** Builds each machine's boot payload; defaults to the Talos builder. */
   bootstrap?: BootstrapBuilder;
   /** Talos defaults (version, schematic, artifact checksums) for the default builder. */
@@ -88,7 +91,7 @@ export class Operator {
       logger,
       clusterName: options.clusterName,
       defaultSecretNamespace: opts.namespace,
-      decorators: opts.decorators,
+      metrics: opts.providerMetrics,
     });
     const ctx: ControllerContext = {
       cluster,
@@ -97,13 +100,15 @@ export class Operator {
       unavailable: this.unavailable,
       bootstrap:
         opts.bootstrap ??
-        createTalosBootstrap({
-          cluster,
-          clock,
-          logger: logger.child({ component: 'talos' }),
-          configStore: opts.configStore,
-          defaults: { secretNamespace: opts.namespace, ...opts.talos },
-        }),
+        createBootstrapBuilder(
+          createTalosBootstrap({
+            cluster,
+            clock,
+            logger: logger.child({ component: 'talos' }),
+            configStore: opts.configStore,
+            defaults: { secretNamespace: opts.namespace, ...opts.talos },
+          }),
+        ),
       clock,
       logger,
       options,

@@ -75,6 +75,7 @@ export const Reasons = {
   CredentialsValid: 'CredentialsValid',
   CredentialsInvalid: 'CredentialsInvalid',
   CredentialsMissing: 'CredentialsMissing',
+  CredentialsCheckFailed: 'CredentialsCheckFailed',
   OrphanTerminated: 'OrphanTerminated',
   NoMatchingRequest: 'NoMatchingRequest',
   MaxDurationReached: 'MaxDurationReached',

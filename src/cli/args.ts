@@ -4,7 +4,7 @@
  * caller decides how to print it and which exit code to use.
  */
 import { parseArgs } from 'node:util';
-import type { CapacityType } from '../providers/types.js';
+import { PROVIDER_TYPES, type CapacityType } from '../providers/types.js';
 
 export interface OffersOptions {
   /** Provider types or, with `fromCluster`, GpuProvider names. Empty means every one found. */
@@ -28,7 +28,7 @@ export interface OffersOptions {
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export const OFFERS_USAGE =
-  'usage: gpu-provisioner offers [--provider sim|aws|lambda|runpod|paperspace|<GpuProvider>]... [--gpu MODEL] ' +
+  `usage: gpu-provisioner offers [--provider ${PROVIDER_TYPES.join('|')}|<GpuProvider>]... [--gpu MODEL] ` +
   '[--count N] [--spot | --on-demand] [--region R]... [--max-price USD] [--all] [--json] [--limit N] ' +
   '[--aws-region R]... [--from-cluster [--kubeconfig PATH] [--namespace NS]]';
 
@@ -111,7 +111,7 @@ export function parseOffersArgs(argv: readonly string[]): Parsed<OffersOptions |
     const unknown = providers.find((p) => !isProviderTypeName(p));
     if (unknown !== undefined) {
       return fail(
-        `--provider ${unknown}: not one of ${PROVIDER_TYPE_NAMES.join(', ')}; GpuProvider names need --from-cluster`,
+        `--provider ${unknown}: not one of ${PROVIDER_TYPES.join(', ')}; GpuProvider names need --from-cluster`,
       );
     }
   }
@@ -178,11 +178,8 @@ export function parseCostArgs(argv: readonly string[]): Parsed<CostOptions | typ
   return { ok: true, value: options };
 }
 
-/** Kept apart from PROVIDER_TYPES so that parsing flags loads no provider code. */
-const PROVIDER_TYPE_NAMES = ['sim', 'aws', 'lambda', 'runpod', 'paperspace'] as const;
-
 function isProviderTypeName(s: string): boolean {
-  return (PROVIDER_TYPE_NAMES as readonly string[]).includes(s);
+  return (PROVIDER_TYPES as readonly string[]).includes(s);
 }
 
 function fail(error: string): { ok: false; error: string } {

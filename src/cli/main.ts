@@ -4,7 +4,6 @@
  */
 import { ClientNodeCluster } from '../kube/client-node-cluster.js';
 import { loadKubeConfig } from '../kube/kubeconfig.js';
-import { defaultFactories } from '../providers/registry.js';
 import { RealClock } from '../util/clock.js';
 import { createLogger } from '../util/logger.js';
 import { COST_HELP, COST_USAGE, HELP, OFFERS_HELP, OFFERS_USAGE, parseCostArgs, parseOffersArgs } from './args.js';
@@ -76,7 +75,6 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): OffersDeps {
     logger,
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
-    factories: defaultFactories(),
     connectCluster: (kubeconfig) => {
       const { kc } = loadKubeConfig({ env: kubeconfig ? { KUBECONFIG: kubeconfig } : env });
       return new ClientNodeCluster(kc, { clock, logger, requestTimeoutMs: 15_000 });

@@ -1,6 +1,6 @@
 /**
- * `gpu-provisioner offers`: builds each provider the way the operator does (registry
- * factory, then the limits decorator), lists every one at once, and prints what is
+ * `gpu-provisioner offers`: builds each provider the way the operator does (in the
+ * call pipeline, src/providers/pipeline/pipeline.ts), lists every one at once, and prints what is
  * left after the filters, cheapest first. One provider failing costs a warning line,
  * not the listing.
  */
@@ -8,9 +8,8 @@ import { GPU_MODEL_NAMES, isGpuModel } from '../api/gpu-models.js';
 import { MemoryCluster } from '../kube/memory-cluster.js';
 import type { ClusterPort } from '../kube/types.js';
 import { normaliseGpuModel } from '../pricing/selection.js';
-import { resolveLimits } from '../providers/decorators/default-limits.js';
-import { withLimits, type LimitedProvider } from '../providers/decorators/with-limits.js';
 import { describeError } from '../providers/errors.js';
+import type { PipelinedProvider } from '../providers/pipeline/pipeline.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import type { Capabilities, Offer, ProviderFactory, ProviderType } from '../providers/types.js';
 import type { Clock } from '../util/clock.js';
@@ -25,8 +24,8 @@ export interface OffersDeps {
   logger: Logger;
   out: (line: string) => void;
   err: (line: string) => void;
-  /** Adapters by provider type; the operator's defaultFactories() in production. */
-  factories: Partial<Record<ProviderType, ProviderFactory>>;
+  /** Adapter factories that replace the shipped ones, by provider type (tests). */
+  factories?: Partial<Record<ProviderType, ProviderFactory>>;
   /** Opens the cluster for --from-cluster; not called otherwise. */
   connectCluster: (kubeconfig?: string) => ClusterPort;
   /** Per-attempt timeout of each provider call. */
@@ -55,29 +54,16 @@ export async function listFromSources(sources: readonly ProviderSource[], deps: 
   // a listing from touching any real one.
   const scratch = new MemoryCluster({ clock: deps.clock });
   const result: ListResult = { offers: [], capabilities: new Map(), listed: [], warnings: [] };
-  const built: LimitedProvider[] = [];
+  const built: PipelinedProvider[] = [];
   for (const s of sources) {
     const { name, spec } = s.config;
-    if (!registry.has(spec.type)) {
-      result.warnings.push(`${name}: this build has no ${spec.type} adapter`);
-      continue;
-    }
     try {
-      const raw = registry.build(s.config, {
-        clusterName: CLUSTER_NAME,
-        credentials: s.credentials,
-        clock: deps.clock,
-        logger: deps.logger.child({ provider: name }),
-        cluster: scratch,
-      });
       built.push(
-        withLimits(raw, {
-          ...resolveLimits(spec.type, spec.rateLimit),
-          clock: deps.clock,
-          logger: deps.logger,
-          timeoutMs: deps.callTimeoutMs ?? CALL_TIMEOUT_MS,
-          maxRetries: MAX_RETRIES,
-        }),
+        registry.build(
+          s.config,
+          { clusterName: CLUSTER_NAME, credentials: s.credentials, clock: deps.clock, logger: deps.logger.child({ provider: name }), cluster: scratch },
+          { timeoutMs: deps.callTimeoutMs ?? CALL_TIMEOUT_MS, retry: { maxRetries: MAX_RETRIES } },
+        ),
       );
     } catch (e) {
       result.warnings.push(`${name}: cannot build the ${spec.type} provider: ${redact(describeError(e), sources)}`);

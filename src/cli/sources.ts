@@ -1,12 +1,22 @@
 /**
- * Where `gpu-provisioner offers` finds its providers: the environment (API keys, the
- * AWS default chain, or the sim cloud, which needs nothing) or the GpuProviders of a
- * cluster with their credential Secrets. Each source is one GpuProvider-shaped config
+ * Where `gpu-provisioner offers` finds its providers: the environment (the variables
+ * each provider definition names, or the sim cloud, which needs nothing) or the
+ * GpuProviders of a cluster with their credential Secrets, read as the provider
+ * definitions say (the same rules as the GpuProvider controller). Each source is one GpuProvider-shaped config
  * plus credentials; building and listing happen elsewhere.
  */
 import type { GpuProvider, GpuProviderSpec } from '../api/types.js';
 import { Kinds, type ClusterPort, type Secret } from '../kube/types.js';
-import type { ProviderConfig, ProviderType } from '../providers/types.js';
+import {
+  credentialEnvNames,
+  credentialsFromEnv,
+  credentialsFromSecret,
+  credentialsWithoutSecret,
+  type CredentialsRead,
+  type ProviderDefinition,
+} from '../providers/definition.js';
+import { definitionOf, PROVIDER_DEFINITIONS } from '../providers/registry.js';
+import type { ProviderConfig } from '../providers/types.js';
 
 export interface ProviderSource {
   config: ProviderConfig;
@@ -24,33 +34,17 @@ export interface Sources {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** The environment variable holding each API-key provider's key. */
-export const API_KEY_ENV = {
-  lambda: 'LAMBDA_API_KEY',
-  runpod: 'RUNPOD_API_KEY',
-  paperspace: 'PAPERSPACE_API_KEY',
-} as const satisfies Partial<Record<ProviderType, string>>;
-
-type ApiKeyType = keyof typeof API_KEY_ENV;
-
-function isApiKeyType(t: string): t is ApiKeyType {
-  return t in API_KEY_ENV;
-}
-
 function set(env: Env, key: string): string | undefined {
   const v = env[key]?.trim();
   return v ? v : undefined;
 }
 
-function hasAwsIdentity(env: Env): boolean {
-  return set(env, 'AWS_ACCESS_KEY_ID') !== undefined || set(env, 'AWS_PROFILE') !== undefined;
-}
-
 export interface EnvSourceOptions {
   /** Provider types asked for; empty means every one with credentials in `env`. */
   providers: readonly string[];
-  /** Regions the offers are filtered to; AWS lists only these when `awsRegions` is empty. */
+  /** Regions the offers are filtered to; a provider that must list its regions lists only these when `awsRegions` is empty. */
   regions: readonly string[];
+  /** --aws-region: the regions of providers that must name theirs (AWS). */
   awsRegions: readonly string[];
 }
 
@@ -58,54 +52,54 @@ export function sourcesFromEnv(opts: EnvSourceOptions, env: Env): Sources {
   const out: Sources = { sources: [], problems: [], notes: [] };
   let wanted = [...opts.providers];
   if (wanted.length === 0) {
-    wanted = (Object.keys(API_KEY_ENV) as ApiKeyType[]).filter((t) => set(env, API_KEY_ENV[t]) !== undefined);
-    if (hasAwsIdentity(env)) wanted.push('aws');
+    const needing = PROVIDER_DEFINITIONS.filter((d) => d.credentials.need !== 'none');
+    wanted = needing.filter((d) => credentialsFromEnv(d, env) !== undefined).map((d) => d.type);
     if (wanted.length === 0) {
+      const free = PROVIDER_DEFINITIONS.filter((d) => d.credentials.need === 'none').map((d) => d.type);
       out.notes.push(
-        `no provider credentials in the environment (${Object.values(API_KEY_ENV).join(', ')}, AWS_ACCESS_KEY_ID); ` +
-          'showing the simulated cloud (--provider sim)',
+        `no provider credentials in the environment (${needing.flatMap(credentialEnvNames).join(', ')}); ` +
+          `showing the simulated cloud (--provider ${free.join(', ')})`,
       );
-      wanted = ['sim'];
+      wanted = free;
     }
   }
   for (const type of wanted) {
-    if (type === 'sim') {
-      out.sources.push({ config: { name: 'sim', spec: { type: 'sim' } }, credentials: {} });
-    } else if (type === 'aws') {
-      const regions = awsRegions(opts, env);
-      if (regions.length === 0) {
-        out.problems.push('aws: name the regions to list with --aws-region (or set AWS_REGION)');
-        continue;
-      }
-      out.sources.push({ config: { name: 'aws', spec: { type: 'aws', regions } }, credentials: awsCredentials(env) });
-    } else if (isApiKeyType(type)) {
-      const key = set(env, API_KEY_ENV[type]);
-      if (key === undefined) {
-        out.problems.push(`${type}: set ${API_KEY_ENV[type]} to list its offers`);
-        continue;
-      }
-      out.sources.push({ config: { name: type, spec: { type } }, credentials: { apiKey: key } });
-    } else {
+    const def = definitionOf(type);
+    if (!def) {
       out.problems.push(`${type}: not a provider type`);
+      continue;
     }
+    const creds = credentialsFromEnv(def, env);
+    if (creds === undefined && def.credentials.need === 'required') {
+      out.problems.push(`${type}: set ${credentialEnvNames(def).join(' and ')} to list its offers`);
+      continue;
+    }
+    if (creds && 'problem' in creds) {
+      out.problems.push(`${type}: ${creds.problem}`);
+      continue;
+    }
+    const spec: GpuProviderSpec = { type: def.type };
+    if (def.requiresRegions) {
+      const regions = requiredRegions(opts, env, def.requiresRegions.env);
+      if (regions.length === 0) {
+        out.problems.push(`${type}: name the regions to list with --${type}-region (or set ${def.requiresRegions.env[0]})`);
+        continue;
+      }
+      spec.regions = regions;
+    }
+    out.sources.push({ config: { name: type, spec }, credentials: creds?.values ?? {} });
   }
   return out;
 }
 
-function awsRegions(opts: EnvSourceOptions, env: Env): string[] {
+function requiredRegions(opts: EnvSourceOptions, env: Env, names: readonly string[]): string[] {
   if (opts.awsRegions.length > 0) return [...opts.awsRegions];
   if (opts.regions.length > 0) return [...opts.regions];
-  const fromEnv = set(env, 'AWS_REGION') ?? set(env, 'AWS_DEFAULT_REGION');
-  return fromEnv ? [fromEnv] : [];
-}
-
-/** Static keys when both are set; otherwise none, so the SDK's default chain decides. */
-function awsCredentials(env: Env): Record<string, string> {
-  const accessKeyId = set(env, 'AWS_ACCESS_KEY_ID');
-  const secretAccessKey = set(env, 'AWS_SECRET_ACCESS_KEY');
-  if (!accessKeyId || !secretAccessKey) return {};
-  const sessionToken = set(env, 'AWS_SESSION_TOKEN');
-  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  for (const name of names) {
+    const v = set(env, name);
+    if (v) return [v];
+  }
+  return [];
 }
 
 export interface ClusterSourceOptions {
@@ -144,24 +138,18 @@ export async function sourcesFromCluster(cluster: ClusterPort, opts: ClusterSour
   return out;
 }
 
-async function readCredentials(
-  cluster: ClusterPort,
-  spec: GpuProviderSpec,
-  defaultNamespace: string,
-): Promise<{ values: Record<string, string> } | { problem: string }> {
+async function readCredentials(cluster: ClusterPort, spec: GpuProviderSpec, defaultNamespace: string): Promise<CredentialsRead> {
+  const def: ProviderDefinition | undefined = definitionOf(spec.type);
+  if (!def) return { problem: `no provider adapter for type ${spec.type}` };
   const ref = spec.credentialsSecretRef;
-  if (!ref) {
-    if (spec.type === 'sim' || spec.type === 'aws') return { values: {} };
-    return { problem: `spec.credentialsSecretRef is required for ${spec.type}` };
-  }
+  if (!ref) return credentialsWithoutSecret(def);
   const namespace = ref.namespace ?? defaultNamespace;
   const secret = await cluster.get<Secret>(Kinds.Secret, ref.name, namespace);
   if (!secret) return { problem: `Secret ${namespace}/${ref.name} not found` };
-  const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(secret.data ?? {})) values[k] = Buffer.from(v, 'base64').toString('utf8');
-  for (const [k, v] of Object.entries(secret.stringData ?? {})) values[k] = v;
-  if (ref.key && values[ref.key] === undefined) return { problem: `Secret ${namespace}/${ref.name} has no key ${ref.key}` };
-  return { values };
+  const data: Record<string, string> = {};
+  for (const [k, v] of Object.entries(secret.data ?? {})) data[k] = Buffer.from(v, 'base64').toString('utf8');
+  for (const [k, v] of Object.entries(secret.stringData ?? {})) data[k] = v;
+  return credentialsFromSecret(def, data, `Secret ${namespace}/${ref.name}`, ref.key);
 }
 
 /**

@@ -3,9 +3,8 @@
  * through here, so tests assemble the same controllers around the in-memory cluster
  * and the sim cloud.
  */
-import type { Bootstrap, CloudProvider, Offer } from '../providers/types.js';
+import type { BootstrapBuilder, CloudProvider } from '../providers/types.js';
 import type { ClusterPort } from '../kube/types.js';
-import type { GpuRequestTalosSpec } from '../api/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { OfferCache } from '../pricing/offer-cache.js';
@@ -19,18 +18,8 @@ export interface ProviderLookup {
   all(): CloudProvider[];
 }
 
-/** What a machine's boot payload is built from: no GpuRequest, only what the machine carries. */
-export interface BootstrapInput {
-  /** Namespace of the GpuMachine: where its own template Secret lives unless the ref names one. */
-  namespace: string;
-  talos?: GpuRequestTalosSpec;
-  offer: Offer;
-  hostname: string;
-  nodeLabels: Record<string, string>;
-}
-
-/** Builds what a machine needs to join as a node of this cluster (the Talos seam). */
-export type BootstrapBuilder = (input: BootstrapInput) => Promise<Bootstrap>;
+/** The Talos seam; defined with the cloud boundary types (src/providers/types.ts). */
+export type { BootstrapBuilder };
 
 export interface LifecycleOptions {
   /** Identifies this cluster in instance names and tags. */

@@ -201,6 +201,8 @@ export interface NodeCondition {
   status: 'True' | 'False' | 'Unknown';
   reason?: string;
   message?: string;
+  /** When the kubelet last posted this condition; the node-lifecycle controller watches it. */
+  lastHeartbeatTime?: string;
   lastTransitionTime?: string;
 }
 

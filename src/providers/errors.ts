@@ -91,8 +91,14 @@ export function isRateLimited(e: unknown): e is RateLimitedError {
 export function isNotFound(e: unknown): e is NotFoundError {
   return e instanceof NotFoundError;
 }
+/**
+ * The one definition of "worth trying again": a provider error that says so (rate
+ * limits, transient failures). Anything else, an error no adapter mapped included, is
+ * not: an unmapped error is a bug or a cause nobody has classified, and retrying it
+ * only hides it behind "will retry".
+ */
 export function isRetryable(e: unknown): boolean {
-  return isProviderError(e) ? e.retryable : true;
+  return isProviderError(e) && e.retryable;
 }
 
 /** Runs `fn`; a NotFoundError becomes `undefined`. Delete and get paths use it. */

@@ -1,3 +1,4 @@
+import { TransientError } from './errors.js';
 /**
  * What the HTTP adapters' errors.ts files share: keeping secrets out of messages,
  * one-line vendor text of bounded length, and how long a 429 asked us to wait. Which
@@ -71,4 +72,24 @@ export interface ErrorContext {
   secrets: readonly string[];
   /** epoch ms, for a Retry-After given as an HTTP date. */
   now: number;
+}
+
+/**
+ * A thrown fetch failure -> TransientError: a network failure (undici's `TypeError:
+ * fetch failed`, with the socket error as its cause) or a 2xx whose body is not JSON.
+ * Anything else passes as it is, unmapped and so not retried: a TypeError of our own
+ * code is a bug, not the cloud. `vendor` leads the message.
+ */
+export function fromThrownFetch(vendor: string, e: unknown, operation: string, ctx: ErrorContext): unknown {
+  // By name, not instanceof: fetch and its errors may come from another realm.
+  const name = e instanceof Error || isRecord(e) ? String((e as { name?: unknown }).name) : '';
+  if (name === 'SyntaxError') return new TransientError(`${vendor} ${operation}: malformed JSON in the answer`, { cause: e });
+  if (name === 'TypeError') {
+    const err = e as { message?: unknown; cause?: unknown };
+    const cause = err.cause;
+    if (cause === undefined && err.message !== 'fetch failed') return e;
+    const detail = cause instanceof Error || isRecord(cause) ? String((cause as { message?: unknown }).message) : String(err.message);
+    return new TransientError(redact(`${vendor} ${operation}: network error: ${clip(detail)}`, ctx.secrets), { cause: e });
+  }
+  return e;
 }

@@ -1,40 +1,55 @@
 /**
- * Where providers are found: factories by type (one per adapter, registered once at
- * start) and the live providers by GpuProvider name (built and replaced by the
- * GpuProvider controller).
+ * Every cloud the operator ships, listed once, and the live providers by GpuProvider
+ * name (built and replaced by the GpuProvider controller). Adding a provider: its
+ * folder with a definition.ts, one line in PROVIDER_DEFINITIONS, its spec in the
+ * GpuProvider CRD (type enum), one contract-test file.
  */
+import { awsDefinition } from './aws/definition.js';
+import type { ProviderDefinition } from './definition.js';
 import { UnsupportedError } from './errors.js';
-import { createAwsProvider } from './aws/aws-provider.js';
-import { createLambdaProvider } from './lambda/lambda-provider.js';
-import { createPaperspaceProvider } from './paperspace/paperspace-provider.js';
-import { createRunPodProvider } from './runpod/runpod-provider.js';
-import { simProviderFactory } from './sim/sim-provider.js';
+import { lambdaDefinition } from './lambda/definition.js';
+import { paperspaceDefinition } from './paperspace/definition.js';
+import { buildProvider, type PipelinedProvider, type PipelineOptions } from './pipeline/pipeline.js';
+import { runpodDefinition } from './runpod/definition.js';
+import { simDefinition } from './sim/definition.js';
 import type { CloudProvider, ProviderConfig, ProviderContext, ProviderFactory, ProviderType } from './types.js';
+
+export const PROVIDER_DEFINITIONS: readonly ProviderDefinition[] = [
+  simDefinition,
+  awsDefinition,
+  lambdaDefinition,
+  runpodDefinition,
+  paperspaceDefinition,
+];
+
+/** The definition of a provider type, or undefined for a type this build does not know. */
+export function definitionOf(type: string): ProviderDefinition | undefined {
+  return PROVIDER_DEFINITIONS.find((d) => d.type === type);
+}
 
 export class ProviderRegistry {
   private readonly factories = new Map<ProviderType, ProviderFactory>();
   private readonly providers = new Map<string, CloudProvider>();
 
-  constructor(factories: Partial<Record<ProviderType, ProviderFactory>> = {}) {
-    for (const [type, factory] of Object.entries(factories) as [ProviderType, ProviderFactory][]) {
-      this.register(type, factory);
-    }
+  /**
+   * `overrides` replace the factory of a type (tests hand in a sim cloud of their own);
+   * every other type builds with its definition's factory, one per registry.
+   */
+  constructor(overrides: Partial<Record<ProviderType, ProviderFactory>> = {}) {
+    for (const def of PROVIDER_DEFINITIONS) this.factories.set(def.type, overrides[def.type] ?? def.factory());
   }
 
-  register(type: ProviderType, factory: ProviderFactory): this {
-    this.factories.set(type, factory);
-    return this;
+  /** The definition behind a GpuProvider's type; UnsupportedError when this build has none. */
+  definition(type: string): ProviderDefinition {
+    const def = definitionOf(type);
+    if (!def) throw new UnsupportedError(`no provider adapter for type ${type}`);
+    return def;
   }
 
-  has(type: ProviderType): boolean {
-    return this.factories.has(type);
-  }
-
-  /** Builds a provider for a GpuProvider; UnsupportedError when no adapter serves its type. */
-  build(config: ProviderConfig, ctx: ProviderContext): CloudProvider {
-    const factory = this.factories.get(config.spec.type);
-    if (!factory) throw new UnsupportedError(`no provider adapter for type ${config.spec.type}`);
-    return factory(config, ctx);
+  /** Builds a GpuProvider's provider inside the call pipeline (metrics, retries, limits, timeouts, error mapping). */
+  build(config: ProviderConfig, ctx: ProviderContext, opts: Omit<PipelineOptions, 'factory'> = {}): PipelinedProvider {
+    const def = this.definition(config.spec.type);
+    return buildProvider(def, config, ctx, { ...opts, factory: this.factories.get(def.type)! });
   }
 
   set(name: string, provider: CloudProvider): void {
@@ -52,15 +67,4 @@ export class ProviderRegistry {
   all(): CloudProvider[] {
     return [...this.providers.values()];
   }
-}
-
-/** The factories that ship with the operator. Each call makes its own sim cloud. */
-export function defaultFactories(): Partial<Record<ProviderType, ProviderFactory>> {
-  return {
-    sim: simProviderFactory(),
-    aws: createAwsProvider,
-    lambda: createLambdaProvider,
-    runpod: createRunPodProvider,
-    paperspace: createPaperspaceProvider,
-  };
 }

@@ -27,6 +27,9 @@ export function supports(caps: Capabilities, feature: Feature): boolean {
   return caps.unsupported[feature] === undefined;
 }
 
+/** CPU architecture of a machine, as Talos names its artefacts. */
+export type CpuArch = 'amd64' | 'arm64';
+
 /** One thing that can be bought: an instance type in a place at a price. */
 export interface Offer {
   /** Name of the GpuProvider (one cloud account) that sells it. */
@@ -40,6 +43,8 @@ export interface Offer {
   gpuMemoryGiB: number;
   vcpus: number;
   memoryGiB: number;
+  /** CPU architecture; the provider definition's default when absent. ARM hosts (GH200) boot arm64 Talos. */
+  arch?: CpuArch;
   region: string;
   zone?: string;
   capacityType: CapacityType;
@@ -69,6 +74,30 @@ export interface Bootstrap {
   /** Provider-specific boot payload (Talos machine config, cloud-init, startup script). */
   userData?: string;
 }
+
+/**
+ * What the controller gives the boot-payload seam for one machine. Nothing in it is a
+ * GpuRequest: the controller copies these fields from whatever object the machine
+ * belongs to. The provider's boot method and the CPU architecture come from the
+ * provider definition and the offer (src/providers/bootstrap.ts).
+ */
+export interface BootstrapInput {
+  /** Namespace of the object the machine belongs to; Secrets it names without one live here. */
+  namespace: string;
+  /** The request's Talos settings (GpuRequest spec.talos). */
+  talos?: {
+    configSecretRef?: { name: string; namespace?: string; key?: string };
+    nodeLabels?: Record<string, string>;
+    nodeTaints?: Taint[];
+  };
+  offer: Offer;
+  hostname: string;
+  /** Labels the Node must carry; they bind it to its machine and request. */
+  nodeLabels: Record<string, string>;
+}
+
+/** Builds what a machine needs to join as a node (the Talos seam the controller calls). */
+export type BootstrapBuilder = (input: BootstrapInput) => Promise<Bootstrap>;
 
 export interface LaunchRequest {
   /**
@@ -110,7 +139,17 @@ export interface Instance {
   providerID?: string;
 }
 
-export type InterruptionKind = 'spot-interruption' | 'rebalance' | 'scheduled-maintenance' | 'stopped' | 'terminated';
+/**
+ * `capacity-reservation-interruption`: EC2 takes back capacity of an interruptible
+ * Capacity Reservation the machine runs in, with two minutes' notice.
+ */
+export type InterruptionKind =
+  | 'spot-interruption'
+  | 'capacity-reservation-interruption'
+  | 'rebalance'
+  | 'scheduled-maintenance'
+  | 'stopped'
+  | 'terminated';
 
 export interface InterruptionNotice {
   provider: string;

@@ -16,14 +16,14 @@ import { fileURLToPath } from 'node:url';
 import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { Document, LineCounter, isMap, isSeq, parseAllDocuments, type YAMLMap } from 'yaml';
-import type { Taint } from '../providers/types.js';
+import type { NodeTaint } from './types.js';
 
 /** What one node adds to the cluster's worker template. */
 export interface NodePatch {
   hostname: string;
   /** Labels that bind the Node to its GpuRequest, plus the request's extra labels. */
   nodeLabels: Record<string, string>;
-  nodeTaints: Taint[];
+  nodeTaints: NodeTaint[];
   /** kubelet --provider-id, when the platform does not supply one itself. */
   providerId?: string;
   /** The Image Factory installer carrying the NVIDIA extensions, for the install to disk. */
@@ -80,7 +80,7 @@ function ensureMap(doc: Document, path: string[]): YAMLMap {
   return node;
 }
 
-function taintValue(t: Taint): string {
+function taintValue(t: NodeTaint): string {
   // Talos splits on the first ':'; a bare effect means an empty value.
   return t.value ? `${t.value}:${t.effect}` : t.effect;
 }

@@ -186,7 +186,8 @@ describe('charts/gpu-provisioner', () => {
     const env = Object.fromEntries(container(objs).env.map((e) => [e.name, e.value]));
     expect(env.SECRET_NAMESPACES).toBe(`${RELEASE_NAMESPACE},ml,research`);
     expect(env.TALOS_CHECKSUMS).toBe('{"abc/v1.13.9":{"initramfs":"i","kernel":"k"}}');
-    expect(byKind(objs, 'Role').map((r) => r.metadata.namespace).sort()).toEqual([RELEASE_NAMESPACE, 'ml', 'research']);
+    // rbac.simNodes adds the node Leases the sim provider renews as a kubelet would.
+    expect(byKind(objs, 'Role').map((r) => r.metadata.namespace).sort()).toEqual([RELEASE_NAMESPACE, 'kube-node-lease', 'ml', 'research']);
   });
 
   it('single replica without leader election has no PDB and uses the named ServiceAccount', () => {

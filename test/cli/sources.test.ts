@@ -5,12 +5,13 @@ const none: EnvSourceOptions = { providers: [], regions: [], awsRegions: [] };
 describe('sourcesFromEnv', () => {
   it('with no --provider takes every provider whose credentials are set', () => {
     const s = sourcesFromEnv(none, { RUNPOD_API_KEY: 'rk', AWS_ACCESS_KEY_ID: 'AKIA1', AWS_SECRET_ACCESS_KEY: 'sk', AWS_REGION: 'us-east-2' });
+    // In the registry's order.
     expect(s.sources.map((x) => x.config)).toEqual([
-      { name: 'runpod', spec: { type: 'runpod' } },
       { name: 'aws', spec: { type: 'aws', regions: ['us-east-2'] } },
+      { name: 'runpod', spec: { type: 'runpod' } },
     ]);
-    expect(s.sources[0]!.credentials).toEqual({ apiKey: 'rk' });
-    expect(s.sources[1]!.credentials).toEqual({ accessKeyId: 'AKIA1', secretAccessKey: 'sk' });
+    expect(s.sources[0]!.credentials).toEqual({ accessKeyId: 'AKIA1', secretAccessKey: 'sk' });
+    expect(s.sources[1]!.credentials).toEqual({ apiKey: 'rk' });
     expect(s.problems).toEqual([]);
     expect(s.notes).toEqual([]);
   });

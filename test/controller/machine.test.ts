@@ -6,8 +6,10 @@ import { apply, drive, get, gpuRequest, machinesOf, ownInstances, readyRequest, 
 
 const condition = (m: GpuMachine | undefined, type: string) => m?.status?.conditions?.find((c) => c.type === type);
 
-/** Marks the Node NotReady the way kube-controller-manager does once its heartbeats stop. */
-async function nodeNotReady(f: Fixture, name: string, status: 'False' | 'Unknown' = 'Unknown'): Promise<void> {
+/** Stops the machine's kubelet and marks its Node as kube-controller-manager does once the heartbeats stop. */
+async function nodeNotReady(f: Fixture, m: GpuMachine, status: 'False' | 'Unknown' = 'Unknown'): Promise<void> {
+  f.cloud.stopHeartbeats(m.status!.instanceId!);
+  const name = m.status!.nodeName!;
   const node = await f.cluster.get<Node>(Kinds.Node, name);
   const conditions = (node?.status?.conditions ?? []).map((c) =>
     c.type === 'Ready' ? { ...c, status, reason: 'NodeStatusUnknown', lastTransitionTime: new Date(f.clock.now()).toISOString() } : c,
@@ -77,7 +79,7 @@ describe('GpuMachine lifecycle', () => {
     const f = await setup({ lifecycle: { repairAfterMs: 10 * 60_000 } });
     const req = await readyRequest(f, { gpu: { model: 'L4', count: 1 } });
     const [old] = await machinesOf(f, req);
-    await nodeNotReady(f, old!.status!.nodeName!);
+    await nodeNotReady(f, old!);
     await until(f, async () => (await f.cluster.get<GpuMachine>(Kinds.GpuMachine, old!.metadata.name, 'ml'))?.status?.phase === 'NotReady');
     // Not before the delay: a short blip is not a reason to throw a machine away.
     await f.clock.advance(9 * 60_000);
@@ -95,7 +97,7 @@ describe('GpuMachine lifecycle', () => {
     const f = await setup();
     const req = await readyRequest(f, { gpu: { model: 'L4', count: 1 } });
     const [m] = await machinesOf(f, req);
-    await nodeNotReady(f, m!.status!.nodeName!, 'False');
+    await nodeNotReady(f, m!, 'False');
     await until(f, async () => (await f.cluster.get<GpuMachine>(Kinds.GpuMachine, m!.metadata.name, 'ml'))?.status?.phase === 'NotReady');
     const node = await f.cluster.get<Node>(Kinds.Node, m!.status!.nodeName!);
     const conditions = node!.status!.conditions!.map((c) => (c.type === 'Ready' ? { ...c, status: 'True' as const } : c));
@@ -112,7 +114,7 @@ describe('GpuMachine lifecycle', () => {
     const [m] = await machinesOf(f, req);
     // Gone behind the operator's back: the provider terminated it and the kubelet stopped.
     await drive(f.clock, f.operator.registry.get('sim')!.delete(m!.status!.instanceId!));
-    await nodeNotReady(f, m!.status!.nodeName!);
+    await nodeNotReady(f, m!);
     await until(f, async () => f.cluster.events({ reason: Reasons.InstanceLost }).length === 1);
     const ready = await untilPhase(f, req, 'Ready');
     expect((await machinesOf(f, ready))[0]!.metadata.name).not.toBe(m!.metadata.name);

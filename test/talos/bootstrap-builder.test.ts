@@ -1,204 +1,87 @@
+/**
+ * The Talos builder on its own: boot methods and architectures, no clouds. Which cloud
+ * boots which way is tested through the seam in test/providers/bootstrap.test.ts.
+ */
 import { readFileSync } from 'node:fs';
-import type { GpuProvider, GpuRequestTalosSpec } from '../../src/api/types.js';
+import type { GpuProvider } from '../../src/api/types.js';
 import { MemoryCluster } from '../../src/kube/memory-cluster.js';
 import { Kinds, type Secret } from '../../src/kube/types.js';
-import { InvalidRequestError, UnsupportedError } from '../../src/providers/errors.js';
-import type { Offer, ProviderType } from '../../src/providers/types.js';
-import { createTalosBootstrap, type TalosDefaults } from '../../src/talos/bootstrap-builder.js';
+import { checksumKey, createTalosBootstrap } from '../../src/talos/bootstrap-builder.js';
 import { ConfigStore } from '../../src/talos/config-endpoint.js';
+import { TalosError } from '../../src/talos/errors.js';
 import { nvidiaSchematic, schematicId } from '../../src/talos/image-factory.js';
 import { MachineConfigValidator } from '../../src/talos/render.js';
+import type { TalosBootInput } from '../../src/talos/types.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 
 const template = readFileSync(new URL('./fixtures/worker.yaml', import.meta.url), 'utf8');
-const SECRETS = ['FAKEMACHINETOKEN.abcdef0123456789', 'FAKECLUSTERSECRETxyz987', 'fakebt.FAKEBOOTSTRAPTOKEN0'];
 const NVIDIA = schematicId(nvidiaSchematic());
-const sums = { kernel: 'a'.repeat(64), initramfs: 'b'.repeat(64) };
-
 const validator = new MachineConfigValidator();
 
-function offer(providerType: ProviderType, provider = `${providerType}-main`): Offer {
-  return {
-    provider,
-    providerType,
-    instanceType: 'gpu_1x_h100',
-    gpuModel: 'H100',
-    gpuCount: 1,
-    gpuMemoryGiB: 80,
-    vcpus: 26,
-    memoryGiB: 200,
-    region: 'us-east-1',
-    capacityType: 'on-demand',
-    pricePerHour: 2.49,
-    available: true,
-  };
-}
-
-/** The Talos part of a machine's spec, in namespace ml. */
-function request(talos?: GpuRequestTalosSpec): { namespace: string; talos?: GpuRequestTalosSpec } {
-  return { namespace: 'ml', talos };
-}
-
-function secret(name: string, namespace: string, key: string, value: string): Secret {
-  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, data: { [key]: Buffer.from(value).toString('base64') } };
-}
-
-async function setup(opts: { providerTemplate?: boolean; store?: boolean; defaults?: Partial<TalosDefaults> } = {}) {
+async function world(withTemplate = true) {
   const clock = new FakeClock();
   const cluster = new MemoryCluster({ clock });
-  for (const type of ['aws', 'lambda', 'paperspace', 'sim'] as const) {
-    const gp: GpuProvider = {
-      apiVersion: 'gpu-provisioner.dev/v1alpha1',
-      kind: 'GpuProvider',
-      metadata: { name: `${type}-main` },
-      spec: {
-        type,
-        ...(opts.providerTemplate ? { talos: { configSecretRef: { name: 'talos-worker' } } } : {}),
-      } as GpuProvider['spec'],
-    };
-    await cluster.create(Kinds.GpuProvider, gp);
-  }
-  await cluster.create(Kinds.Secret, secret('talos-worker', 'gpu-provisioner', 'worker.yaml', template));
-  const store = opts.store ? new ConfigStore({ clock, logger: silentLogger(), baseUrl: 'https://op.example:8443' }) : undefined;
+  const spec = withTemplate ? { type: 'sim', talos: { configSecretRef: { name: 'talos-worker' } } } : { type: 'sim' };
+  await cluster.create(Kinds.GpuProvider, { apiVersion: 'gpu-provisioner.dev/v1alpha1', kind: 'GpuProvider', metadata: { name: 'main' }, spec } as GpuProvider);
+  const secret: Secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'talos-worker', namespace: 'gpu-provisioner' },
+    data: { 'worker.yaml': Buffer.from(template).toString('base64') },
+  };
+  await cluster.create(Kinds.Secret, secret);
   const build = createTalosBootstrap({
     cluster,
     clock,
     logger: silentLogger(),
-    configStore: store,
     validator,
-    defaults: { secretNamespace: 'gpu-provisioner', checksums: { [`${NVIDIA}/v1.13.9`]: sums }, ...opts.defaults },
+    configStore: new ConfigStore({ clock, logger: silentLogger(), baseUrl: 'https://op.example:8443' }),
+    defaults: {
+      secretNamespace: 'gpu-provisioner',
+      checksums: { [checksumKey(NVIDIA, 'v1.13.9', 'amd64')]: { kernel: 'a'.repeat(64), initramfs: 'b'.repeat(64) } },
+    },
   });
-  return { cluster, store, build };
+  return build;
 }
 
-const labels = { 'gpu-provisioner.dev/request-uid': '7f3a', 'gpu-provisioner.dev/machine': 'gpu-7f3a-0-0' };
-const input = (providerType: ProviderType, req = request()) => ({
-  ...req,
-  offer: offer(providerType),
+const input = (over: Partial<TalosBootInput> = {}): TalosBootInput => ({
+  namespace: 'ml',
+  providerName: 'main',
   hostname: 'gpu-7f3a-0-0',
-  nodeLabels: labels,
+  nodeLabels: { 'gpu-provisioner.dev/request-uid': '7f3a' },
+  boot: 'user-data',
+  arch: 'amd64',
+  ...over,
 });
 
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a failure');
-}
-
-describe('createTalosBootstrap', () => {
-  it.each(['aws', 'sim'] as const)('gives %s the rendered, schema-valid config as user-data', async (type) => {
-    const { build } = await setup({ providerTemplate: true });
-    const b = await build(input(type, request({ nodeTaints: [{ key: 'gpu', effect: 'NoSchedule' }] })));
-    expect(b.hostname).toBe('gpu-7f3a-0-0');
-    expect(b.nodeLabels).toEqual(labels);
-    expect(b.nodeTaints).toEqual([{ key: 'gpu', value: undefined, effect: 'NoSchedule' }]);
+describe('the Talos builder', () => {
+  it('user-data: the rendered, schema-valid machine config itself, request labels under the operator labels', async () => {
+    const build = await world();
+    const b = await build(input({ talos: { nodeLabels: { team: 'vision', 'gpu-provisioner.dev/request-uid': 'forged' } } }));
     expect(validator.validate(b.userData!)).toEqual([]);
-    expect(b.userData).toContain('gpu-provisioner.dev/request-uid: 7f3a');
-    expect(b.userData).toContain('gpu: NoSchedule');
-    expect(b.userData).toContain('hostname: gpu-7f3a-0-0');
-    // The install to disk uses the factory installer, so the NVIDIA extensions come along.
-    expect(b.userData).toContain(`image: factory.talos.dev/installer/${NVIDIA}:v1.13.9`);
-    expect(b.userData).not.toContain('ghcr.io/siderolabs/installer');
+    expect(b.nodeLabels).toEqual({ team: 'vision', 'gpu-provisioner.dev/request-uid': '7f3a' });
   });
 
-  it.each(['lambda', 'paperspace'] as const)('gives %s a kexec script fetching the config once by URL', async (type) => {
-    const { build, store } = await setup({ providerTemplate: true, store: true });
-    const b = await build(input(type));
-    expect(b.userData!.startsWith('#!/bin/bash\n')).toBe(true);
-    expect(b.userData).toContain(`KERNEL_URL='https://factory.talos.dev/image/${NVIDIA}/v1.13.9/kernel-amd64'`);
-    expect(b.userData).toContain(`KERNEL_SHA256='${sums.kernel}'`);
-    expect(b.userData).toMatch(/talos\.config=https:\/\/op\.example:8443\/config\/gpu-7f3a-0-0\?token=[\w-]+'/);
-    expect(store!.pending).toBe(1);
-    for (const s of SECRETS) expect(b.userData).not.toContain(s);
+  it('kexec: a script that boots the factory kernel of the asked architecture', async () => {
+    const build = await world();
+    expect((await build(input({ boot: 'kexec' }))).userData).toContain('/kernel-amd64');
   });
 
-  it('uses the version and schematic the GpuProvider sets', async () => {
-    const custom = 'c'.repeat(64);
-    const { build, cluster } = await setup({ store: true, defaults: { checksums: { [`${custom}/v1.13.2`]: sums } } });
-    await cluster.patch(Kinds.GpuProvider, 'lambda-main', undefined, {
-      spec: { talos: { configSecretRef: { name: 'talos-worker' }, version: 'v1.13.2', schematicId: custom } },
+  it('throws its own TalosError for what the admin must fix, naming the settings key', async () => {
+    const build = await world();
+    const e = await build(input({ boot: 'kexec', arch: 'arm64' })).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(TalosError);
+    expect((e as Error).message).toContain(`TALOS_CHECKSUMS key ${NVIDIA}/v1.13.9/arm64`);
+  });
+
+  it('without any template: labels only when the machine needs no config, else a TalosError saying what to create', async () => {
+    const build = await world(false);
+    expect(await build(input({ templateOptional: true }))).toEqual({
+      hostname: 'gpu-7f3a-0-0',
+      nodeLabels: { 'gpu-provisioner.dev/request-uid': '7f3a' },
+      nodeTaints: [],
     });
-    expect((await build(input('lambda'))).userData).toContain(`https://factory.talos.dev/image/${custom}/v1.13.2/initramfs-amd64.xz`);
-  });
-
-  it('refuses a kexec provider when the config is too big for the command line and no endpoint serves it', async () => {
-    const { build } = await setup({ providerTemplate: true });
-    const e = await failure(build(input('lambda')));
-    expect(e).toBeInstanceOf(InvalidRequestError);
-    expect(e.message).toMatch(/config endpoint/);
-  });
-
-  it('refuses a kexec provider without checksums for the image it would boot', async () => {
-    const { build, store } = await setup({ providerTemplate: true, store: true, defaults: { checksums: {} } });
-    const e = await failure(build(input('paperspace')));
-    expect(e.message).toMatch(/no sha256 known for the Talos v1.13.9 kernel and initramfs/);
-    expect(store!.pending).toBe(0);
-  });
-
-  it('prefers the GpuRequest’s own Secret, in its namespace', async () => {
-    const { build, cluster } = await setup({ providerTemplate: true });
-    const own = template.replace('example.com/team: research', 'example.com/team: vision');
-    await cluster.create(Kinds.Secret, secret('mine', 'ml', 'cfg', own));
-    const b = await build(input('aws', request({ configSecretRef: { name: 'mine', key: 'cfg' } })));
-    expect(b.userData).toContain('example.com/team: vision');
-  });
-
-  it('falls back to labels only for the sim when no template is configured anywhere', async () => {
-    const { build } = await setup();
-    expect(await build(input('sim'))).toEqual({ hostname: 'gpu-7f3a-0-0', nodeLabels: labels, nodeTaints: [] });
-  });
-
-  it('tells a real provider which Secret to create when no template is configured', async () => {
-    const { build } = await setup();
-    const e = await failure(build(input('aws')));
-    expect(e).toBeInstanceOf(InvalidRequestError);
-    expect(e.message).toMatch(/create a Secret with key worker.yaml .* GpuProvider aws-main spec.talos.configSecretRef/);
-  });
-
-  it('names the missing Secret, and the missing key', async () => {
-    const { build, cluster } = await setup();
-    let e = await failure(build(input('aws', request({ configSecretRef: { name: 'nope' } }))));
-    expect(e.message).toMatch(/^Secret ml\/nope \(named by the GpuRequest's spec.talos.configSecretRef \(namespace ml\)\) not found/);
-    await cluster.create(Kinds.Secret, secret('other', 'ml', 'x', 'y'));
-    e = await failure(build(input('aws', request({ configSecretRef: { name: 'other' } }))));
-    expect(e.message).toBe('Secret ml/other has no key worker.yaml; put the worker.yaml of talosctl gen config there');
-  });
-
-  it('refuses RunPod: it cannot boot Talos', async () => {
-    const { build } = await setup({ providerTemplate: true });
-    await expect(build(input('runpod'))).rejects.toBeInstanceOf(UnsupportedError);
-  });
-
-  it('refuses a broken template naming the field and the Secret, never a secret value, and issues no URL', async () => {
-    const { build, cluster, store } = await setup({ providerTemplate: true, store: true });
-    const broken = template
-      .replace('token: FAKEMACHINETOKEN.abcdef0123456789', 'token: [FAKEMACHINETOKEN.abcdef0123456789]')
-      .replace('  secret: FAKECLUSTERSECRETxyz987', '  secret: FAKECLUSTERSECRETxyz987\n  sekret: fakebt.FAKEBOOTSTRAPTOKEN0');
-    await cluster.replace(Kinds.Secret, {
-      ...secret('talos-worker', 'gpu-provisioner', 'worker.yaml', broken),
-      metadata: (await cluster.get<Secret>(Kinds.Secret, 'talos-worker', 'gpu-provisioner'))!.metadata,
-    });
-    for (const type of ['aws', 'lambda'] as const) {
-      const e = await failure(build(input(type)));
-      expect(e).toBeInstanceOf(InvalidRequestError);
-      expect(e.message).toBe(
-        'Talos template in Secret gpu-provisioner/talos-worker key worker.yaml renders an invalid machine config: ' +
-          'v1alpha1 config: machine.token: must be string; v1alpha1 config: cluster.sekret: is not a known field',
-      );
-      for (const s of SECRETS) expect(e.message).not.toContain(s);
-    }
-    const unparsable = template.replace('token: FAKEMACHINETOKEN.abcdef0123456789', 'token: FAKEMACHINETOKEN.abcdef0123456789: [');
-    await cluster.replace(Kinds.Secret, {
-      ...secret('talos-worker', 'gpu-provisioner', 'worker.yaml', unparsable),
-      metadata: (await cluster.get<Secret>(Kinds.Secret, 'talos-worker', 'gpu-provisioner'))!.metadata,
-    });
-    const e = await failure(build(input('aws')));
-    expect(e.message).toMatch(/^Talos template in Secret gpu-provisioner\/talos-worker key worker.yaml: template is not valid YAML at line \d+/);
-    for (const s of SECRETS) expect(e.message).not.toContain(s);
-    expect(store!.pending).toBe(0);
+    await expect(build(input())).rejects.toThrow(TalosError);
   });
 });

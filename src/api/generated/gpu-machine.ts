@@ -194,9 +194,15 @@ export interface LaunchIntent {
  */
 export interface MachineInterruption {
   /**
-   * spot-interruption, rebalance, scheduled-maintenance, stopped or terminated.
+   * spot-interruption, rebalance, scheduled-maintenance, stopped, terminated or capacity-reservation-interruption.
    */
-  kind: 'spot-interruption' | 'rebalance' | 'scheduled-maintenance' | 'stopped' | 'terminated';
+  kind:
+    | 'spot-interruption'
+    | 'rebalance'
+    | 'scheduled-maintenance'
+    | 'stopped'
+    | 'terminated'
+    | 'capacity-reservation-interruption';
   /**
    * When the notice arrived.
    */

@@ -12,7 +12,7 @@ export interface GpuProviderSpec {
    */
   type: ProviderTypeName;
   /**
-   * Secret holding the account's API key (key apiKey by default; for aws the keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or absent key to use the operator's own AWS identity). Required unless type is sim.
+   * Secret holding the account's credentials: for lambda, runpod and paperspace the API key (key apiKey, or the key named here); for aws the keys accessKeyId and secretAccessKey (sessionToken optional), or no Secret at all to use the operator's own AWS identity. Not used by sim.
    */
   credentialsSecretRef?: SecretKeyRef;
   /**

@@ -1,20 +1,23 @@
 /**
- * The GpuProvider controller: turns each GpuProvider (one cloud account) into a live,
- * rate-limited provider in the registry. It reads the credentials Secret, checks the
- * credentials with one cheap call, and says on the GpuProvider what to fix when they do
- * not work. Credentials never leave this file except into the adapter.
+ * The GpuProvider controller: turns each GpuProvider (one cloud account) into a live
+ * provider in the registry, built inside the call pipeline. It reads the credentials
+ * Secret the provider's definition asks for, checks the credentials with one cheap
+ * call, and says on the GpuProvider what to fix when they do not work. Only a refusal
+ * (Auth) or missing credentials take a provider out of use: a check that fails for a
+ * transient reason (429, 5xx, timeout) keeps a provider whose credentials worked
+ * before, so its machines can still be looked after and deleted. Credentials never
+ * leave this file except into the adapter.
  */
 import { ConditionTypes, Reasons } from '../../api/constants.js';
-import { setCondition } from '../../api/conditions.js';
+import { getCondition, setCondition } from '../../api/conditions.js';
 import { parseDuration } from '../../api/duration.js';
 import type { GpuProvider, GpuProviderStatus } from '../../api/types.js';
 import { Kinds, type ClusterPort, type KubeObject, type Secret } from '../../kube/types.js';
-import { decorate, type Decorator } from '../../providers/decorators/decorator.js';
-import { resolveLimits } from '../../providers/decorators/default-limits.js';
-import { withLimits } from '../../providers/decorators/with-limits.js';
+import { credentialsFromSecret, credentialsWithoutSecret, type ProviderDefinition } from '../../providers/definition.js';
 import { describeError, isProviderError } from '../../providers/errors.js';
+import type { ProviderCallMetrics } from '../../providers/pipeline/metrics.js';
+import type { PipelinedProvider } from '../../providers/pipeline/pipeline.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import type { CloudProvider } from '../../providers/types.js';
 import type { OfferCache } from '../../pricing/offer-cache.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
@@ -29,8 +32,8 @@ export interface ProviderControllerDeps {
   clusterName: string;
   /** Where Secrets referenced without a namespace live (the operator's namespace). */
   defaultSecretNamespace: string;
-  /** Extra decorators (metrics) applied around the rate limiter. */
-  decorators?: Decorator[];
+  /** Provider call durations and errors (prom-client in a cluster). */
+  metrics?: ProviderCallMetrics;
   /** Per-attempt provider call timeout. */
   callTimeoutMs?: number;
 }
@@ -45,8 +48,7 @@ const RETRY_BROKEN_MS = 60_000;
 
 interface Built {
   fingerprint: string;
-  provider: CloudProvider;
-  close?: () => Promise<void>;
+  provider: PipelinedProvider;
 }
 
 export class GpuProviderController implements Controller {
@@ -99,7 +101,17 @@ export class GpuProviderController implements Controller {
     status.observedGeneration = gp.metadata.generation;
     const refreshMs = gp.spec.priceRefreshInterval ? parseDuration(gp.spec.priceRefreshInterval) : DEFAULT_REFRESH_MS;
 
-    const creds = await this.readCredentials(gp);
+    let def: ProviderDefinition;
+    try {
+      def = registry.definition(gp.spec.type);
+    } catch (e) {
+      await this.drop(name);
+      set(ConditionTypes.Ready, false, Reasons.ProviderNotReady, describeError(e));
+      await this.writeStatus(gp, status, before);
+      return {};
+    }
+
+    const creds = await this.readCredentials(gp, def);
     if ('problem' in creds) {
       await this.drop(name);
       set(ConditionTypes.CredentialsValid, false, Reasons.CredentialsMissing, creds.problem);
@@ -110,11 +122,16 @@ export class GpuProviderController implements Controller {
 
     const fingerprint = `${gp.metadata.generation}/${creds.version}`;
     let entry = this.built.get(name);
+    // The provider in use stays registered until its successor has been checked, so
+    // nothing that looks providers up meanwhile (deletes, garbage collection) misses it.
+    let previous: Built | undefined;
     if (!entry || entry.fingerprint !== fingerprint) {
-      await this.drop(name);
       try {
-        entry = this.build(gp, creds.values, fingerprint);
+        const fresh = this.build(gp, creds.values, fingerprint);
+        previous = entry;
+        entry = fresh;
       } catch (e) {
+        await this.drop(name);
         const message = `cannot build the ${gp.spec.type} provider: ${describeError(e)}`;
         set(ConditionTypes.Ready, false, Reasons.ProviderNotReady, message);
         await this.writeStatus(gp, status, before);
@@ -122,22 +139,47 @@ export class GpuProviderController implements Controller {
       }
     }
 
+    let checkFailed = false;
     try {
       await entry.provider.checkCredentials();
       set(ConditionTypes.CredentialsValid, true, Reasons.CredentialsValid, 'credentials accepted');
     } catch (e) {
-      const auth = isProviderError(e) && e.kind === 'Auth';
-      const message = auth
-        ? `${gp.spec.type} refused the credentials (${describeError(e)}); update the Secret ${this.secretName(gp)}`
-        : `cannot reach ${gp.spec.type} to check the credentials: ${describeError(e)}`;
       log.warn('credential check failed', { error: describeError(e) });
-      await this.drop(name);
-      set(ConditionTypes.CredentialsValid, false, auth ? Reasons.CredentialsInvalid : Reasons.ProviderError, message);
-      set(ConditionTypes.Ready, false, auth ? Reasons.CredentialsInvalid : Reasons.ProviderError, message);
-      await this.writeStatus(gp, status, before);
-      return { requeueAfterMs: RETRY_BROKEN_MS };
+      if (isProviderError(e) && e.kind === 'Auth') {
+        const message = `${gp.spec.type} refused the credentials (${describeError(e)}); update the Secret ${this.secretName(gp)}`;
+        await this.discard(name, entry);
+        set(ConditionTypes.CredentialsValid, false, Reasons.CredentialsInvalid, message);
+        set(ConditionTypes.Ready, false, Reasons.CredentialsInvalid, message);
+        await this.writeStatus(gp, status, before);
+        return { requeueAfterMs: RETRY_BROKEN_MS };
+      }
+      // Not a refusal: the cloud could not be asked. The credentials keep their last
+      // known state, and a provider whose credentials worked stays in use.
+      const last = getCondition(status.conditions, ConditionTypes.CredentialsValid);
+      const worked = last?.status === 'True';
+      const message =
+        `cannot reach ${gp.spec.type} to check the credentials (${describeError(e)}); ` +
+        (worked ? 'they worked before, so the provider stays in use; checking again shortly' : 'checking again shortly');
+      status.conditions = setCondition(
+        status.conditions,
+        { type: ConditionTypes.CredentialsValid, status: last?.status ?? 'Unknown', reason: Reasons.CredentialsCheckFailed, message },
+        now,
+        gp.metadata.generation,
+      );
+      if (!worked) {
+        await this.discard(name, entry);
+        set(ConditionTypes.Ready, false, Reasons.CredentialsCheckFailed, message);
+        await this.writeStatus(gp, status, before);
+        return { requeueAfterMs: RETRY_BROKEN_MS };
+      }
+      checkFailed = true;
     }
 
+    if (previous) {
+      // A new spec or new credentials: the old offers are not this provider's any more.
+      offers.forget(name);
+      await previous.provider.close();
+    }
     this.built.set(name, entry);
     registry.set(name, entry.provider);
     offers.setTtl(name, refreshMs);
@@ -153,7 +195,7 @@ export class GpuProviderController implements Controller {
       set(ConditionTypes.Ready, true, 'Ready', `${result.offers.length} offers`);
     }
     await this.writeStatus(gp, status, before);
-    return { requeueAfterMs: failure ? RETRY_BROKEN_MS : refreshMs };
+    return { requeueAfterMs: failure || checkFailed ? Math.min(RETRY_BROKEN_MS, refreshMs) : refreshMs };
   }
 
   private secretName(gp: GpuProvider): string {
@@ -163,41 +205,41 @@ export class GpuProviderController implements Controller {
 
   private async readCredentials(
     gp: GpuProvider,
+    def: ProviderDefinition,
   ): Promise<{ values: Record<string, string>; version: string } | { problem: string }> {
     const ref = gp.spec.credentialsSecretRef;
     if (!ref) {
-      if (gp.spec.type === 'sim' || gp.spec.type === 'aws') return { values: {}, version: '-' };
-      return { problem: `spec.credentialsSecretRef is required for ${gp.spec.type}` };
+      const without = credentialsWithoutSecret(def);
+      return 'problem' in without ? without : { values: without.values, version: '-' };
     }
     const namespace = ref.namespace ?? this.deps.defaultSecretNamespace;
     const users = this.secretUsers.get(`${namespace}/${ref.name}`) ?? new Set<string>();
     users.add(gp.metadata.name);
     this.secretUsers.set(`${namespace}/${ref.name}`, users);
     const secret = await this.deps.cluster.get<Secret>(Kinds.Secret, ref.name, namespace);
-    if (!secret) return { problem: `Secret ${namespace}/${ref.name} not found; create it with the ${gp.spec.type} credentials` };
-    const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(secret.data ?? {})) values[k] = Buffer.from(v, 'base64').toString('utf8');
-    for (const [k, v] of Object.entries(secret.stringData ?? {})) values[k] = v;
-    if (ref.key && values[ref.key] === undefined) {
-      return { problem: `Secret ${namespace}/${ref.name} has no key ${ref.key}` };
-    }
-    if (Object.keys(values).length === 0) return { problem: `Secret ${namespace}/${ref.name} is empty` };
-    return { values, version: secret.metadata.resourceVersion ?? '' };
+    if (!secret) return { problem: `Secret ${namespace}/${ref.name} not found; create it with the ${def.title} credentials` };
+    const data: Record<string, string> = {};
+    for (const [k, v] of Object.entries(secret.data ?? {})) data[k] = Buffer.from(v, 'base64').toString('utf8');
+    for (const [k, v] of Object.entries(secret.stringData ?? {})) data[k] = v;
+    const read = credentialsFromSecret(def, data, `Secret ${namespace}/${ref.name}`, ref.key);
+    return 'problem' in read ? read : { values: read.values, version: secret.metadata.resourceVersion ?? '' };
   }
 
   private build(gp: GpuProvider, credentials: Record<string, string>, fingerprint: string): Built {
     const { registry, clock, logger, cluster, clusterName } = this.deps;
-    const raw = registry.build(
+    const provider = registry.build(
       { name: gp.metadata.name, spec: gp.spec },
       { clusterName, credentials, clock, logger: logger.child({ provider: gp.metadata.name }), cluster },
+      { metrics: this.deps.metrics, timeoutMs: this.deps.callTimeoutMs },
     );
-    const limited = withLimits(raw, {
-      ...resolveLimits(gp.spec.type, gp.spec.rateLimit),
-      clock,
-      logger,
-      timeoutMs: this.deps.callTimeoutMs,
-    });
-    return { fingerprint, provider: decorate(limited, ...(this.deps.decorators ?? [])), close: () => limited.close() };
+    return { fingerprint, provider };
+  }
+
+  /** Takes the provider out of use, closing `entry` too when it was built but never registered. */
+  private async discard(name: string, entry: Built): Promise<void> {
+    const registered = this.built.get(name) === entry;
+    await this.drop(name);
+    if (!registered) await entry.provider.close();
   }
 
   private async drop(name: string): Promise<void> {
@@ -206,7 +248,7 @@ export class GpuProviderController implements Controller {
     this.deps.registry.remove(name);
     this.settings.delete(name);
     this.deps.offers.forget(name);
-    await entry?.close?.();
+    await entry?.provider.close();
   }
 
   private async writeStatus(gp: GpuProvider, status: GpuProviderStatus, before: string): Promise<void> {

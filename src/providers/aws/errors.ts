@@ -11,7 +11,6 @@ import {
   InsufficientCapacityError,
   InvalidRequestError,
   NotFoundError,
-  type ProviderError,
   QuotaExceededError,
   RateLimitedError,
   TransientError,
@@ -19,7 +18,7 @@ import {
 } from '../errors.js';
 import { clip, redact } from '../http-errors.js';
 
-type Kind = 'capacity' | 'quota' | 'rate' | 'auth' | 'notfound' | 'invalid' | 'transient';
+type Kind = 'capacity' | 'quota' | 'rate' | 'auth' | 'notfound' | 'invalid' | 'transient' | 'unmapped';
 
 const CODES: Readonly<Record<string, Kind>> = {
   InsufficientInstanceCapacity: 'capacity',
@@ -131,15 +130,22 @@ export interface ToProviderErrorOptions {
   now?: number;
 }
 
-/** Maps any failure of one AWS call onto the shared error types. */
-export function toProviderError(err: unknown, operation: string, opts: ToProviderErrorOptions = {}): ProviderError {
+/**
+ * Maps a failure of one AWS call onto the shared error types. What is neither an AWS
+ * answer nor a network or parse failure (a bug of ours or inside the SDK) is returned
+ * as it is: unmapped, so it is reported as such and not retried.
+ */
+export function mapAwsError(err: unknown, operation: string, opts: ToProviderErrorOptions = {}): unknown {
   if (isProviderError(err)) return err;
-  const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as SdkErrorLike;
+  if (typeof err !== 'object' || err === null) return err;
+  const e = err as SdkErrorLike;
   const code = errorCode(e);
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  const kind = kindOf(code, status, e);
+  if (kind === 'unmapped') return err;
   const message = describe(operation, code, e, opts.secrets ?? []);
 
-  switch (kindOf(code, status, e)) {
+  switch (kind) {
     case 'capacity':
       return new InsufficientCapacityError(message);
     case 'quota':
@@ -169,15 +175,19 @@ function kindOf(code: string, status: number | undefined, e: SdkErrorLike): Kind
   const known = Object.hasOwn(CODES, code) ? CODES[code] : undefined;
   if (known) return known;
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return 'transient';
-  if (code === 'AbortError' || code === 'SyntaxError') return 'transient';
+  // The SDK's own socket and read timeouts, and an answer that is not the XML/JSON it expects.
+  if (code === 'TimeoutError' || code === 'SyntaxError') return 'transient';
   if (status === 429) return 'rate';
   if (status === 401 || status === 403) return 'auth';
   if (status !== undefined && status >= 500) return 'transient';
   if (e.$fault === 'server') return 'transient';
   if (code.endsWith('.NotFound') || code.endsWith('.Malformed')) return 'invalid';
   if (status !== undefined && status >= 400) return 'invalid';
-  // Not an AWS answer at all (socket, parser, SDK internals): worth another attempt.
-  return 'transient';
+  // A 2xx the SDK could not read (a cut or garbled body): the next answer may be whole.
+  if (status !== undefined && status < 300) return 'transient';
+  // An AWS answer with a code not listed above is still AWS saying no.
+  if (e.$metadata !== undefined || e.$fault !== undefined) return 'invalid';
+  return 'unmapped';
 }
 
 function describe(operation: string, code: string, e: SdkErrorLike, secrets: readonly string[]): string {

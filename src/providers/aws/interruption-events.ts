@@ -1,5 +1,6 @@
 /**
- * Parsers for the EventBridge events an interruption queue receives. Each SQS message
+ * Parsers for the EventBridge events an interruption queue receives: every detail-type
+ * Karpenter's queue template routes (DetailTypes). Each SQS message
  * body is one whole EventBridge envelope (version, id, detail-type, source, account,
  * time, region, resources, detail). Plain functions over strings: nothing here throws,
  * because a message that cannot be read still has to be deleted from the queue, or it
@@ -7,11 +8,16 @@
  */
 import type { InterruptionKind } from '../types.js';
 
-/** EC2 gives a spot instance two minutes between the warning and the interruption. */
+/**
+ * EC2 gives a spot instance, and an instance in an interruptible Capacity Reservation,
+ * two minutes between the warning and the interruption.
+ */
 export const SPOT_NOTICE_MS = 2 * 60_000;
 
+/** Every detail-type the rules of Karpenter's interruption-queue template route to the queue. */
 export const DetailTypes = {
   spotInterruption: 'EC2 Spot Instance Interruption Warning',
+  capacityReservationInterruption: 'EC2 Capacity Reservation Instance Interruption Warning',
   rebalance: 'EC2 Instance Rebalance Recommendation',
   stateChange: 'EC2 Instance State-change Notification',
   health: 'AWS Health Event',
@@ -81,6 +87,15 @@ export function parseInterruptionEvent(body: string | undefined, now: number): E
       const id = instanceId(detail['instance-id']);
       if (!id) return fail('no valid detail.instance-id');
       return ok([{ ...base, instanceId: id, kind: 'spot-interruption', deadline: at + SPOT_NOTICE_MS }]);
+    }
+    case DetailTypes.capacityReservationInterruption: {
+      if (source !== 'aws.ec2') return fail(`unexpected source ${source}`);
+      const id = instanceId(detail['instance-id']);
+      if (!id) return fail('no valid detail.instance-id');
+      // The event says when; without a time that parses, the documented two minutes.
+      const when = Date.parse(str(detail['instance-termination-time']) ?? '');
+      const deadline = Number.isNaN(when) ? at + SPOT_NOTICE_MS : when;
+      return ok([{ ...base, instanceId: id, kind: 'capacity-reservation-interruption', deadline }]);
     }
     case DetailTypes.rebalance: {
       if (source !== 'aws.ec2') return fail(`unexpected source ${source}`);

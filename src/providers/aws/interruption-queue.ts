@@ -1,7 +1,7 @@
 /**
  * Consumer of the SQS queue that EventBridge fills with EC2 interruption events (spot
- * interruption warnings, rebalance recommendations, state changes, scheduled health
- * events), as Karpenter sets it up.
+ * interruption warnings, capacity-reservation interruption warnings, rebalance
+ * recommendations, state changes, scheduled health events), as Karpenter sets it up.
  *
  * One poll is one long-poll ReceiveMessage. Every message received is deleted once it
  * has been read, including those that cannot be parsed or name someone else's
@@ -45,10 +45,6 @@ export interface InterruptionQueueOptions {
   secrets?: readonly string[];
   /** Long-poll wait (default and maximum 20 s). */
   waitTimeSeconds?: number;
-  /** Time a receive may take beyond its wait before it counts as hung (default 5 s). */
-  receiveSlackMs?: number;
-  /** Timeout of the delete call (default 10 s). */
-  deleteTimeoutMs?: number;
   /** How long a notice already returned is not returned again (default 1 h). */
   dedupeMs?: number;
 }
@@ -56,8 +52,6 @@ export interface InterruptionQueueOptions {
 export class InterruptionQueue {
   private readonly opts: InterruptionQueueOptions;
   private readonly waitTimeSeconds: number;
-  private readonly receiveTimeoutMs: number;
-  private readonly deleteTimeoutMs: number;
   private readonly dedupeMs: number;
   private readonly logger: Logger;
   /** `<instance>/<kind>` -> when it was returned; EventBridge delivers at least once. */
@@ -66,8 +60,6 @@ export class InterruptionQueue {
   constructor(opts: InterruptionQueueOptions) {
     this.opts = opts;
     this.waitTimeSeconds = Math.min(MAX_WAIT_SECONDS, Math.max(0, opts.waitTimeSeconds ?? MAX_WAIT_SECONDS));
-    this.receiveTimeoutMs = this.waitTimeSeconds * 1000 + (opts.receiveSlackMs ?? 5_000);
-    this.deleteTimeoutMs = opts.deleteTimeoutMs ?? 10_000;
     this.dedupeMs = opts.dedupeMs ?? HOUR;
     this.logger = opts.logger.child({ queue: queueName(opts.queueUrl) });
   }
@@ -86,7 +78,6 @@ export class InterruptionQueue {
           }),
           { abortSignal: s },
         ),
-      this.receiveTimeoutMs,
     );
     const messages = (out?.Messages ?? []).filter((m): m is Message & { ReceiptHandle: string } => !!m.ReceiptHandle);
     if (messages.length === 0) return [];
@@ -145,7 +136,6 @@ export class InterruptionQueue {
             }),
             { abortSignal: s },
           ),
-        this.deleteTimeoutMs,
       );
       for (const f of out?.Failed ?? []) {
         const m = messages[Number(f.Id)];
@@ -169,8 +159,8 @@ export class InterruptionQueue {
     });
   }
 
-  private sdk<T>(operation: string, signal: AbortSignal | undefined, fn: (s: AbortSignal) => Promise<T>, timeoutMs: number) {
-    return callSdk(operation, signal, fn, { clock: this.opts.clock, timeoutMs, secrets: this.opts.secrets ?? [] });
+  private sdk<T>(operation: string, signal: AbortSignal | undefined, fn: (s: AbortSignal | undefined) => Promise<T>) {
+    return callSdk(operation, signal, fn, { now: () => this.opts.clock.now(), secrets: this.opts.secrets ?? [] });
   }
 }
 

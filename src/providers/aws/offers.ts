@@ -4,7 +4,7 @@
  */
 import type { InstanceTypeInfo, InstanceTypeOffering, SpotPrice } from '@aws-sdk/client-ec2';
 import type { GpuModel } from '../../api/gpu-models.js';
-import type { Offer } from '../types.js';
+import type { CpuArch, Offer } from '../types.js';
 import { gpuMemoryGiB, normaliseAwsGpu } from './gpu-names.js';
 
 /** One GPU instance type as far as offers care. */
@@ -15,6 +15,8 @@ export interface GpuInstanceType {
   gpuMemoryGiB: number;
   vcpus: number;
   memoryGiB: number;
+  /** arm64 for Graviton hosts, else amd64. */
+  arch: CpuArch;
 }
 
 /** Keeps the instance types whose GPUs map onto a known model; others are skipped. */
@@ -40,9 +42,15 @@ export function gpuInstanceTypes(infos: readonly InstanceTypeInfo[]): GpuInstanc
       gpuMemoryGiB: gpuMemoryGiB(model),
       vcpus: info.VCpuInfo?.DefaultVCpus ?? 0,
       memoryGiB: Math.round((info.MemoryInfo?.SizeInMiB ?? 0) / 1024),
+      arch: archOf(info),
     });
   }
   return out;
+}
+
+function archOf(info: InstanceTypeInfo): CpuArch {
+  const archs = info.ProcessorInfo?.SupportedArchitectures ?? [];
+  return archs.includes('arm64') && !archs.includes('x86_64') ? 'arm64' : 'amd64';
 }
 
 /** instance type -> zones that sell it (LocationType availability-zone). */
@@ -107,6 +115,7 @@ export function buildOffers(c: RegionCatalogue): Offer[] {
         gpuMemoryGiB: t.gpuMemoryGiB,
         vcpus: t.vcpus,
         memoryGiB: t.memoryGiB,
+        arch: t.arch,
         region: c.region,
         zone,
         // EC2 publishes no capacity signal; a launch that finds none fails with a capacity error.

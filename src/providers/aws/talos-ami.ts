@@ -8,6 +8,7 @@
  * Image Factory AMI in spec.aws.amis is the better path and is always preferred.
  */
 import type { DescribeImagesCommandInput, Image } from '@aws-sdk/client-ec2';
+import type { CpuArch } from '../types.js';
 
 /** The AWS account Sidero Labs publishes the official Talos AMIs from. */
 export const SIDERO_LABS_AWS_ACCOUNT = '540036508848';
@@ -22,14 +23,14 @@ export function talosVersion(version: string | undefined): string {
   return v.startsWith('v') ? v : `v${v}`;
 }
 
-/** DescribeImages input for the available x86_64 Talos AMIs of one release. */
-export function talosImagesInput(version: string): DescribeImagesCommandInput {
+/** DescribeImages input for the available Talos AMIs of one release and architecture. */
+export function talosImagesInput(version: string, arch: CpuArch = 'amd64'): DescribeImagesCommandInput {
   return {
     Owners: [SIDERO_LABS_AWS_ACCOUNT],
     Filters: [
       // The trailing "-" keeps v1.13.9 from also matching v1.13.90.
       { Name: 'name', Values: [`talos-${version}-*`] },
-      { Name: 'architecture', Values: ['x86_64'] },
+      { Name: 'architecture', Values: [arch === 'arm64' ? 'arm64' : 'x86_64'] },
       { Name: 'state', Values: ['available'] },
     ],
   };

@@ -99,30 +99,3 @@ export function fromHttpFailure(f: HttpFailure, ctx: ErrorContext): ProviderErro
 export function malformedAnswer(operation: LambdaOperation, why: string): TransientError {
   return new TransientError(`Lambda ${operation}: malformed answer: ${why}`);
 }
-
-/**
- * A thrown fetch failure -> TransientError (our own timeout, network errors, a 2xx whose
- * body is not JSON). An abort the caller asked for passes through unchanged: it is not
- * a cloud failure and must not be retried.
- */
-export function fromThrown(
-  e: unknown,
-  operation: LambdaOperation,
-  timedOut: boolean,
-  timeoutMs: number,
-  secrets: readonly string[],
-): unknown {
-  if (timedOut) return new TransientError(`Lambda ${operation}: no answer within ${timeoutMs} ms`);
-  // By name, not instanceof: fetch and DOMException may come from another realm.
-  const name = isRecord(e) || e instanceof Error ? String((e as { name?: unknown }).name) : '';
-  const text = isRecord(e) || e instanceof Error ? String((e as { message?: unknown }).message ?? '') : '';
-  if (name === 'SyntaxError') return new TransientError(`Lambda ${operation}: malformed JSON in the answer`);
-  if (name === 'AbortError') return e;
-  if (name === 'TypeError') {
-    const cause = (e as { cause?: unknown }).cause;
-    const detail = isRecord(cause) || cause instanceof Error ? String((cause as { message?: unknown }).message) : text;
-    return new TransientError(redact(`Lambda ${operation}: network error: ${clip(detail)}`, secrets));
-  }
-  if (text) return new TransientError(redact(`Lambda ${operation}: ${clip(text)}`, secrets));
-  return new TransientError(`Lambda ${operation}: request failed`);
-}

@@ -8,7 +8,8 @@
  * token, so create looks for the name before it launches).
  */
 import createClient from 'openapi-fetch';
-import { AuthError, InvalidRequestError, isNotFound, isProviderError, UnsupportedError } from '../errors.js';
+import { AuthError, InvalidRequestError, isNotFound, UnsupportedError } from '../errors.js';
+import { httpCall, type HttpVendor } from '../http-call.js';
 import { instanceNamePrefix } from '../naming.js';
 import type {
   Capabilities,
@@ -20,14 +21,13 @@ import type {
   Offer,
   ProviderConfig,
   ProviderContext,
-  ProviderFactory,
 } from '../types.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { GPU_MODELS } from '../../api/gpu-models.js';
 import { GROUP } from '../../api/constants.js';
-import { fromHttpFailure, fromThrown, type LambdaOperation, malformedAnswer } from './errors.js';
-import { lambdaGpuMemoryGiB, lambdaGpuModel } from './gpu-names.js';
+import { fromHttpFailure, type LambdaOperation, malformedAnswer } from './errors.js';
+import { lambdaArch, lambdaGpuMemoryGiB, lambdaGpuModel } from './gpu-names.js';
 import type { components, paths } from './generated/lambda.js';
 
 type LambdaInstance = components['schemas']['Instance'];
@@ -35,7 +35,6 @@ type LambdaStatus = components['schemas']['InstanceStatus'];
 type RegionCode = components['schemas']['PublicRegionCode'];
 
 export const LAMBDA_BASE_URL = 'https://cloud.lambda.ai';
-export const DEFAULT_TIMEOUT_MS = 30_000;
 
 const STATES: Record<LambdaStatus, InstanceState> = {
   booting: 'pending',
@@ -64,26 +63,24 @@ export function fromLambdaTagKey(key: string): string {
   return key.startsWith(GROUP_TAG_PREFIX) ? `${GROUP}/${key.slice(GROUP_TAG_PREFIX.length)}` : key;
 }
 
-export interface LambdaProviderOptions {
-  /** Per-call timeout in ms (default 30 s). */
-  timeoutMs?: number;
-}
+/** What Lambda Cloud cannot do, as the adapter and its definition both state it. */
+export const LAMBDA_CAPABILITIES: Capabilities = {
+  unsupported: {
+    spot: 'Lambda Cloud sells no spot capacity',
+    'capacity-reservation': 'Lambda Cloud reservations are contracts made with sales, not an API',
+    'interruption-notice': 'Lambda Cloud gives no notice before a machine is preempted; it is only seen afterwards',
+  },
+};
 
 export class LambdaProvider implements CloudProvider {
   readonly type = 'lambda' as const;
-  readonly capabilities: Capabilities = {
-    unsupported: {
-      spot: 'Lambda Cloud sells no spot capacity',
-      'capacity-reservation': 'Lambda Cloud reservations are contracts made with sales, not an API',
-      'interruption-notice': 'Lambda Cloud gives no notice before a machine is preempted; it is only seen afterwards',
-    },
-  };
+  readonly capabilities: Capabilities = LAMBDA_CAPABILITIES;
 
   private readonly client: ReturnType<typeof createClient<paths>>;
   private readonly secrets: string[];
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly timeoutMs: number;
+  private readonly vendor: HttpVendor<LambdaOperation>;
   private readonly prefix: string;
   private readonly sshKeyName: string | undefined;
   private readonly regions: ReadonlySet<string> | undefined;
@@ -96,13 +93,12 @@ export class LambdaProvider implements CloudProvider {
     readonly name: string,
     config: ProviderConfig,
     ctx: ProviderContext,
-    opts: LambdaProviderOptions = {},
   ) {
     const apiKey = ctx.credentials.apiKey ?? '';
     this.secrets = apiKey ? [apiKey] : [];
     this.clock = ctx.clock;
     this.logger = ctx.logger.child({ provider: name, providerType: 'lambda' });
-    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.vendor = { name: 'Lambda', fromHttpFailure, errorContext: () => ({ secrets: this.secrets, now: this.clock.now() }) };
     this.prefix = instanceNamePrefix(ctx.clusterName);
     this.sshKeyName = config.spec.lambda?.sshKeyName;
     this.regions = config.spec.regions?.length ? new Set(config.spec.regions) : undefined;
@@ -136,6 +132,7 @@ export class LambdaProvider implements CloudProvider {
           gpuMemoryGiB: lambdaGpuMemoryGiB(t.gpu_description) ?? GPU_MODELS[gpuModel].memoryGiB,
           vcpus: t.specs.vcpus,
           memoryGiB: t.specs.memory_gib,
+          arch: lambdaArch(t.gpu_description ?? ''),
           region: region.name,
           capacityType: 'on-demand',
           pricePerHour,
@@ -277,40 +274,19 @@ export class LambdaProvider implements CloudProvider {
   }
 
   /**
-   * One attempt of one call, bounded by the per-call timeout and the caller's signal.
-   * Returns the `data` of Lambda's `{ data }` envelope; every failure leaves as a
-   * shared provider error.
+   * One attempt of one call under the pipeline's signal. Returns the `data` of
+   * Lambda's `{ data }` envelope; every failure leaves as a shared provider error.
    */
   private async call<T>(
     operation: LambdaOperation,
     signal: AbortSignal | undefined,
-    send: (signal: AbortSignal) => Promise<{ data?: { data?: T }; error?: unknown; response: Response }>,
+    send: (signal: AbortSignal | undefined) => Promise<{ data?: { data?: T }; error?: unknown; response: Response }>,
   ): Promise<T> {
     if (this.secrets.length === 0) throw new AuthError(`Lambda ${operation}: the credentials Secret has no apiKey`);
-    const timeout = new AbortController();
-    let timedOut = false;
-    const cancelTimer = this.clock.setTimer(this.timeoutMs, () => {
-      timedOut = true;
-      timeout.abort(new DOMException('timed out', 'TimeoutError'));
-    });
-    const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
-    try {
-      const { data, error, response } = await send(combined);
-      if (!response.ok || error !== undefined) {
-        throw fromHttpFailure(
-          { status: response.status, headers: response.headers, body: error, operation },
-          { secrets: this.secrets, now: this.clock.now() },
-        );
-      }
-      if (typeof data !== 'object' || data === null || !('data' in data)) throw malformedAnswer(operation, 'no data envelope');
-      return data.data as T;
-    } catch (e) {
-      if (isProviderError(e)) throw e;
-      throw fromThrown(e, operation, timedOut, this.timeoutMs, this.secrets);
-    } finally {
-      cancelTimer();
-    }
+    const data = await httpCall(this.vendor, operation, signal, send);
+    if (typeof data !== 'object' || data === null || !('data' in data)) throw malformedAnswer(operation, 'no data envelope');
+    return data.data as T;
   }
 }
 
-export const createLambdaProvider: ProviderFactory = (config, ctx) => new LambdaProvider(config.name, config, ctx);
+

@@ -88,9 +88,3 @@ export function fromEventError(operation: string, error: string | null | undefin
   // The request was valid; whatever broke on Paperspace's side may not break again.
   return new TransientError(text);
 }
-
-/** fetch rejected (connection refused/reset, DNS, TLS) or the body was not JSON. */
-export function fromFetchFailure(operation: string, e: unknown, ctx: ErrorContext): ProviderError {
-  const reason = e instanceof SyntaxError ? 'response was not valid JSON' : e instanceof Error ? e.message : String(e);
-  return new TransientError(redact(`paperspace ${operation}: ${clip(reason)}`, ctx.secrets), { cause: e });
-}

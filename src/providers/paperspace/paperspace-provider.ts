@@ -10,12 +10,12 @@ import createClient from 'openapi-fetch';
 import {
   AuthError,
   InvalidRequestError,
-  isProviderError,
   isNotFound,
   type ProviderError,
+  TransientError,
   UnsupportedError,
 } from '../errors.js';
-import { callWithTimeout } from '../decorators/timeout.js';
+import { httpCall, type HttpVendor } from '../http-call.js';
 import { instanceNamePrefix } from '../naming.js';
 import type {
   Capabilities,
@@ -26,11 +26,10 @@ import type {
   Offer,
   ProviderConfig,
   ProviderContext,
-  ProviderFactory,
 } from '../types.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import { fromEventError, fromFetchFailure, fromHttpFailure } from './errors.js';
+import { fromEventError, fromHttpFailure } from './errors.js';
 import type { ErrorContext } from '../http-errors.js';
 import type { components, paths } from './generated/paperspace.js';
 import { MACHINE_TYPES, machineTypeSpec } from './gpu-names.js';
@@ -50,11 +49,9 @@ export const DEFAULT_TEMPLATE_NAME = 'Ubuntu 22.04';
 export const MAX_STARTUP_SCRIPT_BYTES = 16 * 1024;
 
 export interface PaperspaceOptions {
-  /** Per HTTP call. Default 30 s. */
-  timeoutMs?: number;
   /**
    * How long create follows the machine's create event before returning the machine
-   * as pending. Kept under the limits decorator's per-attempt timeout so the wait never
+   * as pending. Kept under the pipeline's per-attempt timeout so the wait never
    * turns a good launch into a timeout. Default 20 s.
    */
   eventWaitMs?: number;
@@ -85,17 +82,19 @@ function machineState(m: Machine): InstanceState {
   }
 }
 
+export const PAPERSPACE_CAPABILITIES: Capabilities = {
+  unsupported: {
+    spot: 'Paperspace sells on-demand machines only; there is no spot or preemptible market.',
+    'price-api': 'Paperspace publishes no price API; prices come from a dated table and spec.paperspace.priceOverrides.',
+    'capacity-reservation': 'Paperspace has no capacity reservations in its API.',
+    'interruption-notice': 'On-demand machines are not interrupted; lost machines are found by polling.',
+  },
+};
+
 export class PaperspaceProvider implements CloudProvider {
   readonly type = 'paperspace' as const;
   readonly name: string;
-  readonly capabilities: Capabilities = {
-    unsupported: {
-      spot: 'Paperspace sells on-demand machines only; there is no spot or preemptible market.',
-      'price-api': 'Paperspace publishes no price API; prices come from a dated table and spec.paperspace.priceOverrides.',
-      'capacity-reservation': 'Paperspace has no capacity reservations in its API.',
-      'interruption-notice': 'On-demand machines are not interrupted; lost machines are found by polling.',
-    },
-  };
+  readonly capabilities: Capabilities = PAPERSPACE_CAPABILITIES;
 
   private readonly client: Client;
   private readonly prefix: string;
@@ -104,7 +103,7 @@ export class PaperspaceProvider implements CloudProvider {
   private readonly apiKey: string;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly timeoutMs: number;
+  private readonly vendor: HttpVendor;
   private readonly eventWaitMs: number;
   private readonly eventPollMs: number;
   private readonly diskSizeGb: number;
@@ -119,7 +118,7 @@ export class PaperspaceProvider implements CloudProvider {
     this.prefix = instanceNamePrefix(ctx.clusterName);
     this.prices = priceTable(config.spec.paperspace?.priceOverrides, this.logger);
     this.regions = config.spec.regions?.length ? config.spec.regions.map((r) => r.toLowerCase()) : REGION_CODES;
-    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.vendor = { name: 'paperspace', fromHttpFailure, errorContext: () => this.errorContext() };
     this.eventWaitMs = opts.eventWaitMs ?? 20_000;
     this.eventPollMs = opts.eventPollMs ?? 2_000;
     this.diskSizeGb = opts.diskSizeGb ?? 100;
@@ -397,31 +396,16 @@ export class PaperspaceProvider implements CloudProvider {
     return { secrets: [this.apiKey], now: this.clock.now() };
   }
 
-  /**
-   * One HTTP call with its own timeout. Every failure leaves here as a shared provider
-   * error; only the caller's own abort passes through as it is.
-   */
+  /** One HTTP call, one attempt under the pipeline's signal; an empty 2xx body is a malformed answer. */
   private async call<T>(
     operation: string,
     signal: AbortSignal | undefined,
-    fn: (signal: AbortSignal) => Promise<{ data?: T; error?: unknown; response: Response }>,
+    fn: (signal: AbortSignal | undefined) => Promise<{ data?: T; error?: unknown; response: Response }>,
   ): Promise<T> {
     if (!this.apiKey) throw new AuthError('paperspace: the credentials secret has no apiKey');
-    let res: { data?: T; error?: unknown; response: Response };
-    try {
-      res = await callWithTimeout(fn, { clock: this.clock, timeoutMs: this.timeoutMs, what: `paperspace ${operation}`, signal });
-    } catch (e) {
-      if (isProviderError(e) || signal?.aborted) throw e;
-      throw fromFetchFailure(operation, e, this.errorContext());
-    }
-    if (!res.response.ok) {
-      throw fromHttpFailure(
-        { status: res.response.status, headers: res.response.headers, body: res.error, operation },
-        this.errorContext(),
-      );
-    }
-    if (res.data === undefined) throw fromFetchFailure(operation, new SyntaxError('empty body'), this.errorContext());
-    return res.data;
+    const data = await httpCall(this.vendor, operation, signal, fn);
+    if (data === undefined) throw new TransientError(`paperspace ${operation}: the answer had no body`);
+    return data;
   }
 }
 
@@ -453,6 +437,3 @@ async function mapPool<I, O>(items: readonly I[], limit: number, fn: (item: I) =
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
-
-export const createPaperspaceProvider: ProviderFactory = (config, ctx) =>
-  new PaperspaceProvider(config, ctx, { templateId: config.spec.paperspace?.templateId });

@@ -4,7 +4,9 @@
  * them around 2024-06. They have not been checked against the live page since, so treat
  * them as a starting point: GpuProvider `spec.paperspace.priceOverrides` replaces any of
  * them without a release, and a running machine's usageRate says what it really costs.
- * Storage is billed apart and is not included.
+ * Storage is billed apart and is not included. Multi-GPU machines the list did not
+ * show one by one (A100x2/x4, A100-80Gx2/x4, V100-32Gx2/x4) are priced at the per-GPU
+ * rate times the GPU count, as every multi-GPU row it did show is.
  */
 import type { Logger } from '../../util/logger.js';
 
@@ -14,8 +16,12 @@ export const LIST_PRICES: Readonly<Record<string, number>> = {
   H100x8: 47.6,
   H100: 5.95,
   'A100-80Gx8': 25.44,
+  'A100-80Gx4': 12.72,
+  'A100-80Gx2': 6.36,
   'A100-80G': 3.18,
   A100x8: 24.72,
+  A100x4: 12.36,
+  A100x2: 6.18,
   A100: 3.09,
   A6000x4: 7.56,
   A6000x2: 3.78,
@@ -26,6 +32,8 @@ export const LIST_PRICES: Readonly<Record<string, number>> = {
   A4000x4: 3.04,
   A4000x2: 1.52,
   A4000: 0.76,
+  'V100-32Gx4': 9.2,
+  'V100-32Gx2': 4.6,
   'V100-32G': 2.3,
   V100: 2.3,
   RTX4000: 0.56,

@@ -112,27 +112,3 @@ export function fromGraphQLErrors(errors: unknown, operation: string, ctx: Error
   if (/rate limit|too many requests/i.test(said)) return new RateLimitedError(message);
   return new InvalidRequestError(message);
 }
-
-export type FailureCause = 'timeout' | 'other';
-
-/**
- * A thrown fetch failure -> TransientError (our timeout, network errors, a 2xx whose
- * body is not JSON). An abort the caller asked for is passed through unchanged: it is
- * not a cloud failure and must not be retried.
- */
-export function fromThrown(
-  e: unknown,
-  operation: string,
-  cause: FailureCause,
-  timeoutMs: number,
-  secrets: readonly string[],
-): unknown {
-  if (cause === 'timeout') return new TransientError(`RunPod ${operation}: no answer within ${timeoutMs} ms`, { cause: e });
-  if (e instanceof SyntaxError) return new TransientError(`RunPod ${operation}: malformed JSON in the answer`, { cause: e });
-  if (e instanceof Error && e.name === 'AbortError') return e;
-  if (e instanceof TypeError) {
-    const detail = e.cause instanceof Error ? e.cause.message : e.message;
-    return new TransientError(redact(`RunPod ${operation}: network error: ${clip(detail)}`, secrets), { cause: e });
-  }
-  return e;
-}

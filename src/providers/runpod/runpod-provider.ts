@@ -26,7 +26,8 @@ import type {
 } from '../types.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import { fromGraphQLErrors, fromHttpFailure, fromThrown } from './errors.js';
+import { fromGraphQLErrors, fromHttpFailure } from './errors.js';
+import { httpCall, type HttpVendor } from '../http-call.js';
 import type { ErrorContext } from '../http-errors.js';
 import type { components as RestComponents, paths as RestPaths } from './generated/runpod.js';
 import type { components as CatalogComponents, paths as CatalogPaths } from './generated/runpod-v2.js';
@@ -78,8 +79,6 @@ export interface RunPodProviderOptions {
   image?: string;
   startCommand?: readonly string[];
   containerDiskGb?: number;
-  /** Per-call timeout; a call that takes longer fails with TransientError. Default 30 s. */
-  timeoutMs?: number;
 }
 
 const DEFAULTS = {
@@ -89,10 +88,21 @@ const DEFAULTS = {
   image: 'nvidia/cuda:12.4.1-base-ubuntu22.04',
   startCommand: ['sleep', 'infinity'],
   containerDiskGb: 20,
-  timeoutMs: 30_000,
 } as const;
 
-const NODE_JOIN_REASON = 'RunPod runs containers, not machines: it cannot boot Talos or run a kubelet';
+export const NODE_JOIN_REASON = 'RunPod runs containers, not machines: it cannot boot Talos or run a kubelet';
+
+/** What RunPod cannot do; spot only with GraphQL spot prices on (spec.runpod.spotPrices). */
+export function runpodCapabilities(spotPrices: boolean): Capabilities {
+  return {
+    unsupported: {
+      'node-join': NODE_JOIN_REASON,
+      'capacity-reservation': 'RunPod has no capacity reservations to target',
+      'interruption-notice': 'RunPod gives no advance notice; interruptions are found by polling pod state',
+      ...(spotPrices ? {} : { spot: 'spot prices come only from RunPod GraphQL, which is off for this provider (GpuProvider spec.runpod.spotPrices)' }),
+    },
+  };
+}
 
 /** `<count>x <gpuTypeId>`: the RunPod GPU type id is needed verbatim to launch. */
 export function runpodInstanceType(gpuTypeId: string, gpuCount: number): string {
@@ -158,7 +168,7 @@ export class RunPodProvider implements CloudProvider {
   private readonly image: string;
   private readonly startCommand: readonly string[];
   private readonly containerDiskGb: number;
-  private readonly timeoutMs: number;
+  private readonly vendor: HttpVendor;
 
   /** Pods we asked RunPod to delete: their exit is ours, not an interruption. */
   private readonly deleted = new Set<string>();
@@ -182,7 +192,7 @@ export class RunPodProvider implements CloudProvider {
     this.image = options.image ?? DEFAULTS.image;
     this.startCommand = options.startCommand ?? DEFAULTS.startCommand;
     this.containerDiskGb = options.containerDiskGb ?? DEFAULTS.containerDiskGb;
-    this.timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+    this.vendor = { name: 'RunPod', fromHttpFailure, errorContext: () => this.errorContext() };
 
     const base = ctx.baseUrl?.replace(/\/+$/, '');
     const headers = { Authorization: `Bearer ${this.apiKey}` };
@@ -191,14 +201,7 @@ export class RunPodProvider implements CloudProvider {
     this.catalog = createClient<CatalogPaths>({ baseUrl: options.catalogBaseUrl ?? base ?? RUNPOD_CATALOG_URL, headers, fetch: fetchFn });
     this.graphqlUrl = options.graphqlUrl ?? (base ? `${base}/graphql` : RUNPOD_GRAPHQL_URL);
 
-    this.capabilities = {
-      unsupported: {
-        'node-join': NODE_JOIN_REASON,
-        'capacity-reservation': 'RunPod has no capacity reservations to target',
-        'interruption-notice': 'RunPod gives no advance notice; interruptions are found by polling pod state',
-        ...(this.spot ? {} : { spot: 'spot prices come only from RunPod GraphQL, which is off for this provider (GpuProvider spec.runpod.spotPrices)' }),
-      },
-    };
+    this.capabilities = runpodCapabilities(this.spot);
   }
 
   async listOffers(signal?: AbortSignal): Promise<Offer[]> {
@@ -380,28 +383,19 @@ export class RunPodProvider implements CloudProvider {
   private async spotPrices(counts: readonly number[], signal?: AbortSignal): Promise<Map<string, Map<number, number>>> {
     const operation = 'query spot prices';
     try {
-      const answer = await this.attempt(operation, signal, async (s) => {
+      const answer = await httpCall(this.vendor, operation, signal, async (s) => {
         const response = await this.fetchFn(this.graphqlUrl, {
           method: 'POST',
           headers: { Authorization: `Bearer ${this.apiKey}`, 'Content-Type': 'application/json' },
           body: JSON.stringify({ query: spotPriceQuery(counts, this.cloud === 'SECURE') }),
-          signal: s,
+          ...(s ? { signal: s } : {}),
         });
         const text = await response.text();
-        if (!response.ok) {
-          let body: unknown = text;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            // A non-JSON error page is quoted as text.
-          }
-          throw fromHttpFailure({ status: response.status, headers: response.headers, body, operation }, this.errorContext());
-        }
-        const parsed = JSON.parse(text) as SpotPriceAnswer;
-        if (parsed.errors?.length && !parsed.data?.gpuTypes) throw fromGraphQLErrors(parsed.errors, operation, this.errorContext());
-        return parsed;
+        if (!response.ok) return { error: jsonOrText(text), response };
+        return { data: JSON.parse(text) as SpotPriceAnswer, response };
       });
-      return spotPricesFrom(answer, counts);
+      if (answer?.errors?.length && !answer.data?.gpuTypes) throw fromGraphQLErrors(answer.errors, operation, this.errorContext());
+      return answer ? spotPricesFrom(answer, counts) : new Map();
     } catch (e) {
       if (signal?.aborted) throw e;
       this.logger.warn('spot prices unavailable; offering on-demand only', { error: describeError(e) });
@@ -453,41 +447,22 @@ export class RunPodProvider implements CloudProvider {
     return { secrets: [this.apiKey], now: this.clock.now() };
   }
 
-  /** One openapi-fetch call, one attempt: a non-2xx answer becomes a shared error. */
+  /** One openapi-fetch call, one attempt under the pipeline's signal. */
   private call<D>(
     operation: string,
     signal: AbortSignal | undefined,
-    run: (signal: AbortSignal) => Promise<{ data?: D; error?: unknown; response: Response }>,
+    run: (signal: AbortSignal | undefined) => Promise<{ data?: D; error?: unknown; response: Response }>,
   ): Promise<D | undefined> {
-    return this.attempt(operation, signal, async (s) => {
-      const { data, error, response } = await run(s);
-      if (!response.ok) {
-        throw fromHttpFailure({ status: response.status, headers: response.headers, body: error, operation }, this.errorContext());
-      }
-      return data;
-    });
+    return httpCall(this.vendor, operation, signal, run);
   }
+}
 
-  /** Runs `fn` under the caller's signal and this adapter's own timeout (on the injected clock). */
-  private async attempt<T>(operation: string, signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const ctrl = new AbortController();
-    let timedOut = false;
-    const cancelTimer = this.clock.setTimer(this.timeoutMs, () => {
-      timedOut = true;
-      ctrl.abort(new DOMException(`no answer within ${this.timeoutMs} ms`, 'TimeoutError'));
-    });
-    const onAbort = () => ctrl.abort(signal?.reason);
-    if (signal?.aborted) ctrl.abort(signal.reason);
-    else signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await fn(ctrl.signal);
-    } catch (e) {
-      if (isProviderError(e)) throw e;
-      throw fromThrown(e, operation, timedOut ? 'timeout' : 'other', this.timeoutMs, [this.apiKey]);
-    } finally {
-      cancelTimer();
-      signal?.removeEventListener('abort', onAbort);
-    }
+/** A non-JSON error page is quoted as text. */
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 
@@ -497,4 +472,3 @@ export function runPodProviderFactory(options: RunPodProviderOptions = {}): Prov
     new RunPodProvider(config, ctx, { spotPrices: config.spec.runpod?.spotPrices ?? false, ...options });
 }
 
-export const createRunPodProvider: ProviderFactory = runPodProviderFactory();

@@ -8,7 +8,7 @@
  */
 import { Labels, GPU_RESOURCE } from '../../api/constants.js';
 import { isAlreadyExists, isKubeNotFound } from '../../kube/errors.js';
-import { Kinds, type ClusterPort, type Node, type NodeCondition } from '../../kube/types.js';
+import { Kinds, type ClusterPort, type Lease, type Node, type NodeCondition } from '../../kube/types.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import {
@@ -27,6 +27,18 @@ export const DEFAULT_TERMINATE_MS = 1000;
 /** Like EC2, a terminated machine stays visible for a while before lookups say not found. */
 export const DEFAULT_RETAIN_TERMINATED_MS = 60 * 60 * 1000;
 export const DEFAULT_INTERRUPTION_NOTICE_MS = 120_000;
+/** How often a kubelet renews its Lease (the kubelet's nodeStatusUpdateFrequency). */
+export const DEFAULT_HEARTBEAT_MS = 10_000;
+/**
+ * How often it posts the Ready condition's heartbeat when nothing changed (the kubelet's
+ * nodeStatusReportFrequency): the Lease carries liveness in between, so the Node object,
+ * which every controller watching Nodes sees, is written rarely.
+ */
+export const DEFAULT_STATUS_REPORT_MS = 5 * 60_000;
+/** The Lease duration a kubelet announces (its nodeLeaseDurationSeconds). */
+export const NODE_LEASE_DURATION_SECONDS = 40;
+/** Where kubelets keep their Leases. */
+export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 
 export interface SimCloudOptions {
   clock: Clock;
@@ -34,6 +46,10 @@ export interface SimCloudOptions {
   bootMs?: number;
   terminateMs?: number;
   retainTerminatedMs?: number;
+  /** How often each registered machine's kubelet renews its Lease (default 10 s). */
+  heartbeatMs?: number;
+  /** How often it posts the Ready heartbeat on the Node (default 5 min, as a kubelet). */
+  statusReportMs?: number;
   /** Replaces the built-in catalogue (tests that want a tiny world). */
   offerings?: SimOffering[];
 }
@@ -66,9 +82,13 @@ interface SimMachine {
   bootstrap: Omit<Bootstrap, 'userData'>;
   cluster?: ClusterPort;
   terminatedAt?: number;
-  /** Whether the machine went on to register a Node (so there is one to mark gone). */
+  /** Whether the machine went on to register a Node. */
   joined?: boolean;
   cancelTimers: (() => void)[];
+  /** The Ready condition its kubelet posts; only the heartbeat time moves. */
+  ready?: NodeCondition;
+  /** Stops the kubelet's heartbeats, when they run. */
+  stopHeartbeats?: () => void;
 }
 
 function copyInstance(i: Instance): Instance {
@@ -80,6 +100,8 @@ export class SimCloud {
   private readonly logger?: Logger;
   private readonly terminateMs: number;
   private readonly retainTerminatedMs: number;
+  private readonly heartbeatMs: number;
+  private readonly statusReportMs: number;
   private readonly catalogue: SimOffering[];
   private bootMs: number;
 
@@ -108,6 +130,8 @@ export class SimCloud {
     this.bootMs = opts.bootMs ?? DEFAULT_BOOT_MS;
     this.terminateMs = opts.terminateMs ?? DEFAULT_TERMINATE_MS;
     this.retainTerminatedMs = opts.retainTerminatedMs ?? DEFAULT_RETAIN_TERMINATED_MS;
+    this.heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    this.statusReportMs = opts.statusReportMs ?? DEFAULT_STATUS_REPORT_MS;
     this.catalogue = opts.offerings ?? simOfferings();
     this.restoreCatalogue();
   }
@@ -345,6 +369,19 @@ export class SimCloud {
     return { ...notice };
   }
 
+  /**
+   * The machine's kubelet dies: its Lease and Ready heartbeat are no longer renewed,
+   * while the machine itself keeps running (and billing). Nothing here marks the Node:
+   * on a real cluster the node-lifecycle controller does, after the Lease expires (see
+   * markNodeUnknown in node-lifecycle.ts for clusters without one).
+   */
+  stopHeartbeats(instanceId: string): void {
+    const m = this.machines.get(instanceId);
+    if (!m) throw new NotFoundError(`sim: instance ${instanceId} not found`);
+    m.stopHeartbeats?.();
+    m.stopHeartbeats = undefined;
+  }
+
   /** Back to a fresh world: no machines, full capacity, no switches, no call records. */
   reset(): void {
     for (const m of this.machines.values()) this.cancelTimers(m);
@@ -409,6 +446,8 @@ export class SimCloud {
   private cancelTimers(m: SimMachine): void {
     for (const cancel of m.cancelTimers) cancel();
     m.cancelTimers = [];
+    m.stopHeartbeats?.();
+    m.stopHeartbeats = undefined;
   }
 
   private boot(m: SimMachine): void {
@@ -425,7 +464,9 @@ export class SimCloud {
     m.terminatedAt = this.clock.now();
     const key = simOfferingKey(offeringId(m.offering));
     this.capacityLeft.set(key, (this.capacityLeft.get(key) ?? 0) + 1);
-    if (m.joined && m.cluster) void this.markNodeGone(m, m.cluster);
+    // A machine that is gone posts nothing more; the Node object stays until someone deletes it.
+    m.stopHeartbeats?.();
+    m.stopHeartbeats = undefined;
   }
 
   private async registerNode(m: SimMachine, cluster: ClusterPort): Promise<void> {
@@ -437,13 +478,16 @@ export class SimCloud {
       pods: '110',
       [GPU_RESOURCE]: String(t.gpuCount),
     };
+    const now = new Date(this.clock.now()).toISOString();
     const ready: NodeCondition = {
       type: 'Ready',
       status: 'True',
       reason: 'KubeletReady',
       message: 'kubelet is posting ready status',
-      lastTransitionTime: new Date(this.clock.now()).toISOString(),
+      lastHeartbeatTime: now,
+      lastTransitionTime: now,
     };
+    m.ready = ready;
     const status = { conditions: [ready], capacity: resources, allocatable: { ...resources } };
     const node: Node = {
       apiVersion: 'v1',
@@ -461,40 +505,106 @@ export class SimCloud {
       spec: { providerID: instance.providerID, taints: bootstrap.nodeTaints.map((taint) => ({ ...taint })) },
       status,
     };
+    let registered: Node | undefined;
     try {
       // Nodes, unlike most kinds, keep the status they are created with: the kubelet relies on it.
-      await cluster.create(Kinds.Node, node);
+      registered = await cluster.create(Kinds.Node, node);
     } catch (e) {
-      if (isAlreadyExists(e)) return this.takeOverNode(node, cluster, instance.id);
-      this.logger?.warn('sim: node registration failed', { instanceId: instance.id, error: String(e) });
+      if (isAlreadyExists(e)) registered = await this.takeOverNode(node, cluster, instance.id);
+      else this.logger?.warn('sim: node registration failed', { instanceId: instance.id, error: String(e) });
     }
+    if (!registered || m.instance.state !== 'running') return;
+    await this.renewLease(m, cluster, registered);
+    this.startHeartbeats(m, cluster, registered);
   }
 
   /** A machine reusing a hostname takes over the old Node object, as a kubelet would. */
-  private async takeOverNode(node: Node, cluster: ClusterPort, instanceId: string): Promise<void> {
+  private async takeOverNode(node: Node, cluster: ClusterPort, instanceId: string): Promise<Node | undefined> {
     try {
       await cluster.patch(Kinds.Node, node.metadata.name, undefined, { metadata: { labels: node.metadata.labels }, spec: node.spec });
-      await cluster.patch(Kinds.Node, node.metadata.name, undefined, { status: node.status }, { subresource: 'status' });
+      return await cluster.patch<Node>(Kinds.Node, node.metadata.name, undefined, { status: node.status }, { subresource: 'status' });
     } catch (e) {
       this.logger?.warn('sim: node registration failed', { instanceId, error: String(e) });
+      return undefined;
     }
   }
 
-  /** The kubelet stops posting status; the Node stays until the operator deletes it. */
-  private async markNodeGone(m: SimMachine, cluster: ClusterPort): Promise<void> {
-    const unknown: NodeCondition = {
-      type: 'Ready',
-      status: 'Unknown',
-      reason: 'NodeStatusUnknown',
-      message: 'Kubelet stopped posting node status.',
-      lastTransitionTime: new Date(this.clock.now()).toISOString(),
+  /**
+   * The kubelet's loop: every heartbeatMs renew the Lease, and every statusReportMs post
+   * Ready with a fresh lastHeartbeatTime, so a real kube-controller-manager keeps the
+   * Node Ready (as kwok does for its fake nodes). Stops when the machine ends or
+   * stopHeartbeats is called.
+   */
+  private startHeartbeats(m: SimMachine, cluster: ClusterPort, node: Node): void {
+    let stopped = false;
+    let cancel = () => undefined as void;
+    let lastReport = this.clock.now();
+    const beat = async () => {
+      if (stopped) return;
+      await this.renewLease(m, cluster, node);
+      if (this.clock.now() - lastReport >= this.statusReportMs) {
+        lastReport = this.clock.now();
+        await this.postReady(m, cluster);
+      }
+      if (!stopped) cancel = this.clock.setTimer(this.heartbeatMs, () => void beat());
     };
+    cancel = this.clock.setTimer(this.heartbeatMs, () => void beat());
+    m.stopHeartbeats = () => {
+      stopped = true;
+      cancel();
+    };
+  }
+
+  /** The Node's Lease in kube-node-lease: named like the Node, held by it, owned by it. */
+  private async renewLease(m: SimMachine, cluster: ClusterPort, node: Node): Promise<void> {
+    const name = node.metadata.name;
+    const now = microTime(this.clock.now());
+    const spec = { holderIdentity: name, leaseDurationSeconds: NODE_LEASE_DURATION_SECONDS, renewTime: now };
+    const owner = node.metadata.uid
+      ? [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid }]
+      : undefined;
     try {
-      await cluster.patch(Kinds.Node, m.bootstrap.hostname, undefined, { status: { conditions: [unknown] } }, { subresource: 'status' });
+      const current = await cluster.get<Lease>(Kinds.Lease, name, NODE_LEASE_NAMESPACE);
+      if (!current) {
+        await cluster.create<Lease>(Kinds.Lease, {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name, namespace: NODE_LEASE_NAMESPACE, ...(owner ? { ownerReferences: owner } : {}) },
+          spec,
+        });
+      } else {
+        const ownedByThisNode = current.metadata.ownerReferences?.some((o) => o.uid === node.metadata.uid);
+        await cluster.patch(Kinds.Lease, name, NODE_LEASE_NAMESPACE, {
+          ...(owner && !ownedByThisNode ? { metadata: { ownerReferences: owner } } : {}),
+          spec,
+        });
+      }
     } catch (e) {
-      if (!isKubeNotFound(e)) this.logger?.warn('sim: marking node not ready failed', { instanceId: m.instance.id, error: String(e) });
+      // A missed renewal is what a real kubelet meets too; the next beat tries again.
+      this.logger?.debug('sim: lease renewal failed', { instanceId: m.instance.id, error: String(e) });
     }
   }
+
+  private async postReady(m: SimMachine, cluster: ClusterPort): Promise<void> {
+    if (!m.ready) return;
+    m.ready = { ...m.ready, lastHeartbeatTime: new Date(this.clock.now()).toISOString() };
+    try {
+      await cluster.patch(Kinds.Node, m.bootstrap.hostname, undefined, { status: { conditions: [m.ready] } }, { subresource: 'status' });
+    } catch (e) {
+      if (isKubeNotFound(e)) {
+        // The Node was deleted: a real kubelet would re-register; this machine's life as a node is over.
+        m.stopHeartbeats?.();
+        m.stopHeartbeats = undefined;
+        return;
+      }
+      this.logger?.debug('sim: node heartbeat failed', { instanceId: m.instance.id, error: String(e) });
+    }
+  }
+}
+
+/** metav1.MicroTime: RFC 3339 with microseconds, as Lease renewTime is written. */
+function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 function offeringId(o: SimOffering): { region: string; zone: string; instanceType: string; capacityType: string } {

@@ -35,9 +35,12 @@ export interface SimProviderOptions {
   regions?: string[];
 }
 
+/** The sim does everything a cloud may do, so every code path can be tried on it. */
+export const SIM_CAPABILITIES: Capabilities = { unsupported: {} };
+
 export class SimProvider implements CloudProvider {
   readonly type = 'sim' as const;
-  readonly capabilities: Capabilities = { unsupported: {} };
+  readonly capabilities: Capabilities = SIM_CAPABILITIES;
   readonly name: string;
   readonly cloud: SimCloud;
   private readonly clock: Clock;

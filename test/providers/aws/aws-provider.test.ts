@@ -9,7 +9,9 @@ import {
 import { GetProductsCommand } from '@aws-sdk/client-pricing';
 import { Labels } from '../../../src/api/constants.js';
 import type { GpuProviderSpec } from '../../../src/api/types.js';
-import { AwsProvider, type AwsProviderOptions, createAwsProvider } from '../../../src/providers/aws/aws-provider.js';
+import { AwsProvider, type AwsProviderOptions } from '../../../src/providers/aws/aws-provider.js';
+import { buildProvider } from '../../../src/providers/pipeline/pipeline.js';
+import { awsDefinition } from '../../../src/providers/aws/definition.js';
 import {
   AuthError,
   InsufficientCapacityError,
@@ -24,6 +26,8 @@ import { FakeClock } from '../../../src/util/clock.js';
 import { createLogger, silentLogger } from '../../../src/util/logger.js';
 import { offer as anyOffer } from '../../support/builders.js';
 import { awsError, fakeEc2 } from './fake-ec2.js';
+
+const createAwsProvider = awsDefinition.factory();
 
 const ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -154,13 +158,14 @@ describe('AwsProvider.listOffers', () => {
     expect(fake.ec2.commandCalls(DescribeSpotPriceHistoryCommand)).toHaveLength(3);
   });
 
-  it('keeps an older on-demand price when the Pricing API fails, and fails without one', async () => {
+  it('fails the listing when the Pricing API fails once its prices are due: the offer cache decides what older offers serve', async () => {
     const p = provider();
     await p.listOffers();
-    await clock.advance(7 * 3600_000);
     fake.pricing.on(GetProductsCommand).rejects(awsError('ThrottlingException', 400, 'Rate exceeded'));
-    const offers = await p.listOffers();
-    expect(offers.find((o) => o.instanceType === 'p5.48xlarge' && o.capacityType === 'on-demand')?.pricePerHour).toBe(55.04);
+    // Within their TTL the kept prices answer without a call.
+    expect((await p.listOffers()).find((o) => o.instanceType === 'p5.48xlarge' && o.capacityType === 'on-demand')?.pricePerHour).toBe(55.04);
+    await clock.advance(7 * 3600_000);
+    await expect(p.listOffers()).rejects.toThrow(/GetProducts/);
     await expect(provider().listOffers()).rejects.toThrow(/GetProducts/);
   });
 
@@ -421,27 +426,45 @@ describe('AwsProvider calls, credentials and timeouts', () => {
     expect(creds.sessionToken).toBe(SESSION);
   });
 
-  it('times out a call that never answers as TransientError (default 30s)', async () => {
+  it('is timed out by the pipeline when a call never answers (default 30s), the SDK call aborted', async () => {
+    let aborted = false;
     fake.ec2.on(DescribeInstancesCommand).callsFake(() => new Promise(() => undefined));
-    const pending = provider().get('i-0123').catch((e: unknown) => e);
+    const piped = buildProvider(awsDefinition, { name: 'aws-main', spec: SPEC }, { clusterName: 'prod-east', credentials: CREDENTIALS, clock, logger: silentLogger() }, {
+      factory: () => {
+        const inner = provider();
+        const get = inner.get.bind(inner);
+        inner.get = (id, signal) => {
+          signal?.addEventListener('abort', () => (aborted = true));
+          return get(id, signal);
+        };
+        return inner;
+      },
+      retry: { maxRetries: 0 },
+    });
+    const pending = piped.get('i-0123').catch((e: unknown) => e);
+    // The rate limiter hands the call on in real time; then the timeout runs on the fake clock.
+    while (clock.pending === 0) await new Promise((r) => setTimeout(r, 1));
     await clock.advance(29_999);
     await clock.advance(1);
     const err = await pending;
     expect(err).toBeInstanceOf(TransientError);
     expect((err as Error).message).toContain('timed out');
+    expect(aborted).toBe(true);
+    await piped.close();
     expect(clock.pending).toBe(0);
   });
 
-  it('uses the configured timeout', async () => {
-    fake.ec2.on(RunInstancesCommand).callsFake(() => new Promise(() => undefined));
-    const pending = provider(SPEC, { timeoutMs: 5000 }).create(launchRequest()).catch((e: unknown) => e);
-    await clock.advance(5000);
-    await expect(pending).resolves.toBeInstanceOf(TransientError);
-  });
-
   it("passes the caller's abort on to the SDK and gives back the caller's reason", async () => {
-    fake.ec2.on(DescribeInstancesCommand).callsFake(() => new Promise(() => undefined));
     const ctrl = new AbortController();
+    // The SDK rejects an aborted request with its own AbortError.
+    const sdkAbort = () => Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+    fake.ec2
+      .on(DescribeInstancesCommand)
+      .callsFake(() =>
+        new Promise((_, reject) => {
+          if (ctrl.signal.aborted) reject(sdkAbort());
+          else ctrl.signal.addEventListener('abort', () => reject(sdkAbort()));
+        }));
     const pending = provider()
       .list(ctrl.signal)
       .catch((e: unknown) => e);

@@ -8,8 +8,12 @@ import {
   QuotaExceededError,
   RateLimitedError,
   TransientError,
+  isRetryable,
 } from '../../../src/providers/errors.js';
-import { retryAfterMs, scrub, toProviderError } from '../../../src/providers/aws/errors.js';
+import { retryAfterMs, scrub, mapAwsError as mapAny } from '../../../src/providers/aws/errors.js';
+
+/** The mapped error of an AWS-shaped failure (these are always mapped onto an Error). */
+const mapAwsError = (e: unknown, operation: string, opts?: Parameters<typeof mapAny>[2]) => mapAny(e, operation, opts) as Error;
 
 function ec2Error(
   code: string,
@@ -76,7 +80,7 @@ const TABLE: [code: string, status: number, expected: new (...args: never[]) => 
 
 describe('AWS errors: codes to shared error types', () => {
   it.each(TABLE)('%s (HTTP %i)', (code, status, expected) => {
-    const err = toProviderError(ec2Error(code, status), 'RunInstances');
+    const err = mapAwsError(ec2Error(code, status), 'RunInstances');
     expect(err).toBeInstanceOf(expected);
     expect(err.message).toContain(code);
     expect(err.message).toContain('RunInstances');
@@ -89,43 +93,49 @@ describe('AWS errors: codes to shared error types', () => {
       $metadata: { httpStatusCode: 429 },
       message: 'Rate exceeded',
     });
-    expect(toProviderError(e, 'GetProducts')).toBeInstanceOf(RateLimitedError);
+    expect(mapAwsError(e, 'GetProducts')).toBeInstanceOf(RateLimitedError);
   });
 
   it('takes retryAfterMs from a Retry-After header in seconds or as a date', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
-    const seconds = toProviderError(ec2Error('RequestLimitExceeded', 503, 'Request limit exceeded.', { 'retry-after': '7' }), 'X', { now });
+    const seconds = mapAwsError(ec2Error('RequestLimitExceeded', 503, 'Request limit exceeded.', { 'retry-after': '7' }), 'X', { now });
     expect((seconds as RateLimitedError).retryAfterMs).toBe(7000);
-    const date = toProviderError(
+    const date = mapAwsError(
       ec2Error('Throttling', 400, 'Rate exceeded', { 'Retry-After': 'Thu, 01 Jan 2026 00:00:12 GMT' }),
       'X',
       { now },
     );
     expect((date as RateLimitedError).retryAfterMs).toBe(12000);
-    const none = toProviderError(ec2Error('RequestLimitExceeded', 503), 'X');
+    const none = mapAwsError(ec2Error('RequestLimitExceeded', 503), 'X');
     expect((none as RateLimitedError).retryAfterMs).toBeUndefined();
     expect(retryAfterMs({ 'retry-after': 'soon' }, now)).toBeUndefined();
   });
 
-  it('treats network failures, aborted sockets and unparseable answers as transient', () => {
+  it('treats network failures, SDK timeouts and unparseable answers as transient', () => {
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-    expect(toProviderError(reset, 'DescribeInstances')).toBeInstanceOf(TransientError);
+    expect(mapAwsError(reset, 'DescribeInstances')).toBeInstanceOf(TransientError);
     const timeout = Object.assign(new Error('timed out'), { name: 'TimeoutError' });
-    expect(toProviderError(timeout, 'DescribeInstances')).toBeInstanceOf(TransientError);
-    expect(toProviderError(new SyntaxError('Unexpected token < in JSON'), 'GetProducts')).toBeInstanceOf(TransientError);
-    expect(toProviderError('weird', 'GetProducts')).toBeInstanceOf(TransientError);
+    expect(mapAwsError(timeout, 'DescribeInstances')).toBeInstanceOf(TransientError);
+    expect(mapAwsError(new SyntaxError('Unexpected token < in JSON'), 'GetProducts')).toBeInstanceOf(TransientError);
+  });
+
+  it('leaves what is neither an AWS answer nor a network failure unmapped, so it is not retried', () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'InstanceId')");
+    expect(mapAny(bug, 'RunInstances')).toBe(bug);
+    expect(mapAny('weird', 'GetProducts')).toBe('weird');
+    expect(isRetryable(mapAny(bug, 'RunInstances'))).toBe(false);
   });
 
   it('maps a missing default credential chain to AuthError', () => {
     const e = Object.assign(new Error('Could not load credentials from any providers'), {
       name: 'CredentialsProviderError',
     });
-    expect(toProviderError(e, 'DescribeAvailabilityZones')).toBeInstanceOf(AuthError);
+    expect(mapAwsError(e, 'DescribeAvailabilityZones')).toBeInstanceOf(AuthError);
   });
 
   it('drops the encoded authorization blob of UnauthorizedOperation and keeps messages short', () => {
     const blob = 'x'.repeat(3000);
-    const err = toProviderError(
+    const err = mapAwsError(
       ec2Error(
         'UnauthorizedOperation',
         403,
@@ -141,7 +151,7 @@ describe('AWS errors: codes to shared error types', () => {
   it('never quotes credentials, even when AWS echoes them', () => {
     const accessKeyId = 'AKIAIOSFODNN7EXAMPLE';
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-    const err = toProviderError(
+    const err = mapAwsError(
       ec2Error(
         'SignatureDoesNotMatch',
         403,
@@ -159,6 +169,6 @@ describe('AWS errors: codes to shared error types', () => {
 
   it('passes shared errors through unchanged', () => {
     const original = new QuotaExceededError('already mapped');
-    expect(toProviderError(original, 'X')).toBe(original);
+    expect(mapAwsError(original, 'X')).toBe(original);
   });
 });

@@ -1,4 +1,4 @@
-import { SPOT_NOTICE_MS, parseInterruptionEvent } from '../../../src/providers/aws/interruption-events.js';
+import { DetailTypes, SPOT_NOTICE_MS, parseInterruptionEvent } from '../../../src/providers/aws/interruption-events.js';
 import { eventBody, eventWith as withDetail } from './event-fixtures.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
@@ -8,6 +8,12 @@ describe('parseInterruptionEvent on recorded EventBridge events', () => {
   it.each([
     ['spot-interruption', 'spot-interruption', '2026-01-01T00:10:00Z', Date.parse('2026-01-01T00:10:00Z') + SPOT_NOTICE_MS],
     ['rebalance-recommendation', 'rebalance', '2026-01-01T00:05:00Z', undefined],
+    [
+      'capacity-reservation-interruption',
+      'capacity-reservation-interruption',
+      '2026-01-01T00:30:00Z',
+      Date.parse('2026-01-01T00:32:00Z'),
+    ],
     ['state-change-stopping', 'stopped', '2026-01-01T00:20:00Z', undefined],
     ['state-change-stopped', 'stopped', '2026-01-01T00:20:00Z', undefined],
     ['state-change-shutting-down', 'terminated', '2026-01-01T00:20:00Z', undefined],
@@ -30,6 +36,30 @@ describe('parseInterruptionEvent on recorded EventBridge events', () => {
   it('gives the spot notice a deadline two minutes after the event time', () => {
     const res = parseInterruptionEvent(eventBody('spot-interruption'), NOW);
     expect(res.parsed && res.notices[0]?.deadline).toBe(Date.parse('2026-01-01T00:12:00Z'));
+  });
+
+  it('gives a capacity-reservation warning without a termination time the documented two minutes', () => {
+    const body = withDetail('capacity-reservation-interruption', (e) => {
+      delete (e.detail as Record<string, unknown>)['instance-termination-time'];
+    });
+    const res = parseInterruptionEvent(body, NOW);
+    expect(res.parsed && res.notices[0]).toMatchObject({ kind: 'capacity-reservation-interruption', deadline: Date.parse('2026-01-01T00:32:00Z') });
+  });
+
+  it('reads every detail-type the Karpenter queue template routes, each from a recorded event', () => {
+    const recorded: Record<string, string> = {
+      [DetailTypes.spotInterruption]: 'spot-interruption',
+      [DetailTypes.capacityReservationInterruption]: 'capacity-reservation-interruption',
+      [DetailTypes.rebalance]: 'rebalance-recommendation',
+      [DetailTypes.stateChange]: 'state-change-terminated',
+      [DetailTypes.health]: 'health-scheduled-change',
+    };
+    expect(Object.keys(recorded).sort()).toEqual(Object.values(DetailTypes).sort());
+    for (const [detailType, fixture] of Object.entries(recorded)) {
+      const res = parseInterruptionEvent(eventBody(fixture), NOW);
+      expect(res).toMatchObject({ parsed: true, detailType });
+      expect(res.parsed && res.notices.length).toBeGreaterThan(0);
+    }
   });
 
   it.each(['state-change-pending', 'state-change-running'])('%s is read but needs no action', (fixture) => {

@@ -168,20 +168,6 @@ describe('InterruptionQueue.poll', () => {
     expect(line).toContain('ReceiptHandleIsInvalid');
   });
 
-  it('gives up on a receive that hangs past the wait plus slack as TransientError', async () => {
-    sqs.on(ReceiveMessageCommand).callsFake(() => new Promise(() => undefined));
-    const pending = queue({ receiveSlackMs: 2_000 }).poll();
-    let done = false;
-    const settled = pending.catch((e: unknown) => e).finally(() => (done = true));
-    await clock.advance(21_999);
-    expect(done).toBe(false);
-    await clock.advance(1);
-    const err = await settled;
-    expect(err).toBeInstanceOf(TransientError);
-    expect((err as Error).message).toContain('ReceiveMessage timed out after 22000 ms');
-    expect(clock.pending).toBe(0);
-  });
-
   it.each([
     ['AccessDenied', 403, AuthError],
     ['QueueDoesNotExist', 400, InvalidRequestError],
@@ -192,13 +178,21 @@ describe('InterruptionQueue.poll', () => {
     expect(err).toBeInstanceOf(type);
   });
 
-  it("passes the caller's abort through", async () => {
-    sqs.on(ReceiveMessageCommand).callsFake(() => new Promise(() => undefined));
+  it("hands the caller's signal to the SDK and gives back the caller's reason when it aborts", async () => {
     const ctrl = new AbortController();
+    // The SDK rejects an aborted request with its own AbortError.
+    const sdkAbort = () => Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+    sqs.on(ReceiveMessageCommand).callsFake(() =>
+        new Promise((_, reject) => {
+          if (ctrl.signal.aborted) reject(sdkAbort());
+          else ctrl.signal.addEventListener('abort', () => reject(sdkAbort()));
+        }));
     const pending = queue().poll(ctrl.signal).catch((e: unknown) => e);
     const reason = new Error('shutting down');
     ctrl.abort(reason);
     expect(await pending).toBe(reason);
+    const options = (sqs.commandCalls(ReceiveMessageCommand)[0]!.args as unknown[])[1] as { abortSignal?: AbortSignal };
+    expect(options.abortSignal).toBe(ctrl.signal);
   });
 });
 

@@ -4,6 +4,8 @@
  * builds from EC2's XML error bodies, status codes and headers.
  */
 import { Labels } from '../../../src/api/constants.js';
+import { buildProvider } from '../../../src/providers/pipeline/pipeline.js';
+import { awsDefinition } from '../../../src/providers/aws/definition.js';
 import { AwsProvider } from '../../../src/providers/aws/aws-provider.js';
 import {
   AuthError,
@@ -75,7 +77,7 @@ beforeEach(() => {
   server.requests.length = 0;
 });
 
-function provider(timeoutMs = 2000): AwsProvider {
+function provider(): AwsProvider {
   return new AwsProvider(
     'aws-wire',
     { type: 'aws', regions: ['us-east-1'], aws: { amis: { 'us-east-1': 'ami-0talos0000000000a' } } },
@@ -86,7 +88,6 @@ function provider(timeoutMs = 2000): AwsProvider {
       logger: silentLogger(),
       baseUrl: server.baseUrl,
     },
-    { timeoutMs },
   );
 }
 
@@ -165,10 +166,16 @@ describe('AWS adapter over the wire (real SDK, scripted EC2)', () => {
     expect(err).toBeInstanceOf(TransientError);
   });
 
-  it('gives up on a server that never answers after the configured timeout', async () => {
+  it("gives up on a server that never answers at the pipeline's timeout, aborting the request on the wire", async () => {
     script = () => ({ hang: true });
     const started = Date.now();
-    const err = await provider(300).checkCredentials().catch((e: unknown) => e);
+    const piped = buildProvider(
+      awsDefinition,
+      { name: 'aws-wire', spec: { type: 'aws', regions: ['us-east-1'] } },
+      { clusterName: 'prod-east', credentials: {}, clock: new RealClock(), logger: silentLogger() },
+      { factory: () => provider(), timeoutMs: 300, retry: { maxRetries: 0 } },
+    );
+    const err = await piped.checkCredentials().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransientError);
     expect((err as Error).message).toContain('timed out');
     expect(Date.now() - started).toBeLessThan(2000);

@@ -95,6 +95,8 @@ describe('Talos AMI helpers', () => {
       ],
     });
     expect(SIDERO_LABS_AWS_ACCOUNT).toBe('540036508848');
+    // A Graviton host boots the arm64 image of the same release.
+    expect(talosImagesInput('v1.13.9', 'arm64').Filters).toContainEqual({ Name: 'architecture', Values: ['arm64'] });
   });
 
   it('picks the newest image by creation date, skipping ones without an id or date', () => {

@@ -1,8 +1,10 @@
 import { FakeClock } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/util/logger.js';
-import { createLambdaProvider } from '../../../src/providers/lambda/lambda-provider.js';
+import { lambdaDefinition } from '../../../src/providers/lambda/definition.js';
 import { describeProviderContract } from '../contract.js';
 import { FakeLambda } from './fake-lambda.js';
+
+const createLambdaProvider = lambdaDefinition.factory();
 
 const API_KEY = 'secret_contract_key_5f2c';
 let fake: FakeLambda | undefined;

@@ -8,6 +8,8 @@ import {
   TransientError,
   UnsupportedError,
 } from '../../../src/providers/errors.js';
+import { buildProvider } from '../../../src/providers/pipeline/pipeline.js';
+import { lambdaDefinition } from '../../../src/providers/lambda/definition.js';
 import { LambdaProvider, toLambdaTagKey, fromLambdaTagKey } from '../../../src/providers/lambda/lambda-provider.js';
 import type { LaunchRequest, Offer } from '../../../src/providers/types.js';
 import { FakeClock, RealClock } from '../../../src/util/clock.js';
@@ -17,17 +19,17 @@ import { startScriptedServer, type ScriptedRoutes, type ScriptedServer } from '.
 import { contractLaunchRequest } from '../contract.js';
 import { FakeLambda } from './fake-lambda.js';
 import { lambdaGpuModel } from '../../../src/providers/lambda/gpu-names.js';
+import { INSTANCE_TYPES_RESPONSE } from './fixtures/instance-types.js';
 
 const API_KEY = 'secret_lambda_key_9d1e0c77a2';
 const CLUSTER = 'prod-eu';
 
-function provider(baseUrl: string, opts: { timeoutMs?: number; apiKey?: string; sshKeyName?: string | null } = {}) {
+function provider(baseUrl: string, opts: { apiKey?: string; sshKeyName?: string | null } = {}) {
   const ssh = opts.sshKeyName === null ? {} : { lambda: { sshKeyName: opts.sshKeyName ?? 'ops' } };
   return new LambdaProvider(
     'lambda-main',
     { name: 'lambda-main', spec: { type: 'lambda', ...ssh } },
     { clusterName: CLUSTER, credentials: { apiKey: opts.apiKey ?? API_KEY }, clock: new FakeClock(), logger: silentLogger(), baseUrl },
-    opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {},
   );
 }
 
@@ -97,6 +99,7 @@ describe('Lambda adapter against Prism serving the Lambda spec', () => {
         gpuMemoryGiB: 96,
         vcpus: 64,
         memoryGiB: 432,
+        arch: 'arm64',
         region: 'us-west-1',
         capacityType: 'on-demand',
         pricePerHour: 1.49,
@@ -213,18 +216,16 @@ describe('Lambda adapter against scripted answers', () => {
     await expect(provider(s.baseUrl).listOffers()).rejects.toBeInstanceOf(TransientError);
   });
 
-  it('gives up after its own timeout with a TransientError', async () => {
+  it("gives up at the pipeline's timeout with a TransientError, the request aborted", async () => {
     const s = await start({ 'GET /api/v1/instance-types': { hang: true } });
-    const p = new LambdaProvider(
-      'lambda-main',
-      { name: 'lambda-main', spec: { type: 'lambda' } },
-      { clusterName: CLUSTER, credentials: { apiKey: API_KEY }, clock: new RealClock(), logger: silentLogger(), baseUrl: s.baseUrl },
-      { timeoutMs: 150 },
-    );
+    const config = { name: 'lambda-main', spec: { type: 'lambda' as const } };
+    const ctx = { clusterName: CLUSTER, credentials: { apiKey: API_KEY }, clock: new RealClock(), logger: silentLogger(), baseUrl: s.baseUrl };
+    const p = buildProvider(lambdaDefinition, config, ctx, { timeoutMs: 150, retry: { maxRetries: 0 } });
     const started = Date.now();
     const err = await p.listOffers().catch((e: unknown) => e);
+    await p.close();
     expect(err).toBeInstanceOf(TransientError);
-    expect((err as Error).message).toContain('150 ms');
+    expect((err as Error).message).toBe('lambda-main.listOffers timed out after 150ms');
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -381,10 +382,49 @@ describe('Lambda GPU names', () => {
     ['GH200 (96 GB)', 'GH200'],
     ['B200 (180 GB SXM6)', 'B200'],
     ['RTX A6000 (48 GB)', 'RTX-A6000'],
+    ['A6000 (48 GB)', 'RTX-A6000'],
     ['Tesla V100 (16 GB)', 'V100'],
     ['RTX 6000 (24 GB)', undefined],
     ['Quantum Annealer 9000', undefined],
   ])('%s -> %s', (name, model) => {
     expect(lambdaGpuModel(name)).toBe(model);
+  });
+});
+
+describe('Lambda offers from a recorded instance-types answer', () => {
+  let server: ScriptedServer;
+  beforeAll(async () => {
+    server = await startScriptedServer({ 'GET /api/v1/instance-types': { status: 200, body: INSTANCE_TYPES_RESPONSE } });
+  });
+  afterAll(() => server.stop());
+
+  it.each([
+    // name, region, model, GPUs, memory per GPU, arch
+    ['gpu_1x_a6000', 'us-east-1', 'RTX-A6000', 1, 48, 'amd64'],
+    ['gpu_4x_a6000', 'us-west-3', 'RTX-A6000', 4, 48, 'amd64'],
+    ['gpu_1x_gh200', 'us-east-1', 'GH200', 1, 96, 'arm64'],
+    ['gpu_8x_b200_sxm6', 'us-south-1', 'B200', 8, 180, 'amd64'],
+    ['gpu_8x_h100_sxm5', 'us-west-3', 'H100', 8, 80, 'amd64'],
+    ['gpu_1x_h100_pcie', 'us-west-3', 'H100', 1, 80, 'amd64'],
+    ['gpu_8x_a100_80gb_sxm4', 'us-east-1', 'A100-80GB', 8, 80, 'amd64'],
+    ['gpu_8x_a100', 'us-west-3', 'A100-40GB', 8, 40, 'amd64'],
+    ['gpu_1x_a10', 'us-east-1', 'A10', 1, 24, 'amd64'],
+  ])('%s in %s is %s x%i with %i GiB each, %s', async (name, region, model, gpus, memory, arch) => {
+    const offers = await provider(server.baseUrl).listOffers();
+    expect(offers.find((o) => o.instanceType === name && o.region === region)).toMatchObject({
+      gpuModel: model,
+      gpuCount: gpus,
+      gpuMemoryGiB: memory,
+      arch,
+      capacityType: 'on-demand',
+    });
+  });
+
+  it('prices per machine-hour from cents, and leaves out what it cannot name or has no capacity', async () => {
+    const offers = await provider(server.baseUrl).listOffers();
+    expect(offers.find((o) => o.instanceType === 'gpu_8x_b200_sxm6')?.pricePerHour).toBe(53.52);
+    // The Quadro RTX 6000 is no model users can ask for; the V100 machine has no region with capacity.
+    expect(offers.some((o) => o.instanceType === 'gpu_1x_rtx6000' || o.instanceType === 'gpu_8x_v100')).toBe(false);
+    expect(offers).toHaveLength(12);
   });
 });

@@ -10,11 +10,15 @@ import {
   TransientError,
   UnsupportedError,
 } from '../../../src/providers/errors.js';
-import { createPaperspaceProvider, PaperspaceProvider, type PaperspaceOptions } from '../../../src/providers/paperspace/paperspace-provider.js';
+import { PaperspaceProvider, type PaperspaceOptions } from '../../../src/providers/paperspace/paperspace-provider.js';
+import { buildProvider } from '../../../src/providers/pipeline/pipeline.js';
+import { paperspaceDefinition } from '../../../src/providers/paperspace/definition.js';
 import type { LaunchRequest, Offer } from '../../../src/providers/types.js';
 import type { GpuProviderSpec } from '../../../src/api/types.js';
 import { contractLaunchRequest, describeProviderContract } from '../contract.js';
 import { FAKE_API_KEY, startFakePaperspace, type FakePaperspace } from './fake-paperspace.js';
+
+const createPaperspaceProvider = paperspaceDefinition.factory();
 
 const CLUSTER = 'prod-east';
 
@@ -241,12 +245,19 @@ describe('paperspace error paths (scripted)', () => {
     expect((err as RateLimitedError).retryAfterMs).toBe(7_000);
   });
 
-  it('a hung call becomes a TransientError after the adapter timeout', async () => {
+  it("a hung call becomes a TransientError at the pipeline's timeout", async () => {
     fake.failNext('GET /machines', { hang: true });
     const t0 = Date.now();
-    const err = await provider(fake, { opts: { timeoutMs: 150 } }).list().catch((e: unknown) => e);
+    const piped = buildProvider(
+      paperspaceDefinition,
+      { name: 'paperspace-main', spec: { type: 'paperspace', regions: ['ny2'] } },
+      { clusterName: CLUSTER, credentials: { apiKey: FAKE_API_KEY }, clock: new RealClock(), logger: silentLogger() },
+      { factory: () => provider(fake), timeoutMs: 150, retry: { maxRetries: 0 } },
+    );
+    const err = await piped.list().catch((e: unknown) => e);
+    await piped.close();
     expect(err).toBeInstanceOf(TransientError);
-    expect((err as Error).message).toMatch(/timed out/);
+    expect((err as Error).message).toBe('paperspace-main.list timed out after 150ms');
     expect(Date.now() - t0).toBeLessThan(5_000);
   });
 

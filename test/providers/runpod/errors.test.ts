@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ProviderErrorKind } from '../../../src/providers/errors.js';
-import { TransientError } from '../../../src/providers/errors.js';
 import { redact } from '../../../src/providers/http-errors.js';
-import { fromGraphQLErrors, fromHttpFailure, fromThrown, retryAfterMs, vendorMessage } from '../../../src/providers/runpod/errors.js';
+import { fromGraphQLErrors, fromHttpFailure, retryAfterMs, vendorMessage } from '../../../src/providers/runpod/errors.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 const KEY = 'rpa_SECRETSECRETSECRET0123456789';
@@ -137,26 +136,6 @@ describe('GraphQL errors', () => {
     ['Cannot query field "bogus" on type "GpuType".', 'InvalidRequest'],
   ])('%s -> %s', (message, kind) => {
     expect(fromGraphQLErrors([{ message }], 'query spot prices', ctx).kind).toBe(kind);
-  });
-});
-
-describe('thrown failures', () => {
-  it('turns our timeout into TransientError', () => {
-    const e = fromThrown(new DOMException('t', 'TimeoutError'), 'list pods', 'timeout', 30_000, [KEY]);
-    expect(e).toBeInstanceOf(TransientError);
-    expect((e as Error).message).toBe('RunPod list pods: no answer within 30000 ms');
-  });
-
-  it('turns malformed JSON and network errors into TransientError', () => {
-    expect(fromThrown(new SyntaxError('Unexpected token'), 'list pods', 'other', 1, [KEY])).toBeInstanceOf(TransientError);
-    const net = fromThrown(new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED ${KEY}`) }), 'list pods', 'other', 1, [KEY]);
-    expect(net).toBeInstanceOf(TransientError);
-    expect((net as Error).message).not.toContain(KEY);
-  });
-
-  it('passes a caller abort through unchanged', () => {
-    const abort = new DOMException('aborted', 'AbortError');
-    expect(fromThrown(abort, 'list pods', 'other', 1, [KEY])).toBe(abort);
   });
 });
 

@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { createRunPodProvider } from '../../../src/providers/runpod/runpod-provider.js';
+import { runpodDefinition } from '../../../src/providers/runpod/definition.js';
 import { FakeClock } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { describeProviderContract } from '../contract.js';
 import { FakeRunPod } from './fake-runpod.js';
+
+const createRunPodProvider = runpodDefinition.factory();
 
 const API_KEY = 'rpa_CONTRACTKEY00000000000000000';
 let fake: FakeRunPod | undefined;

@@ -28,7 +28,7 @@ beforeAll(async () => {
   provider = new RunPodProvider(
     { name: 'runpod-main', spec: { type: 'runpod' } },
     { clusterName: 'prod', credentials: { apiKey: API_KEY }, clock: new RealClock(), logger: silentLogger() },
-    { restBaseUrl: v1.baseUrl, catalogBaseUrl: v2.baseUrl, timeoutMs: 10_000 },
+    { restBaseUrl: v1.baseUrl, catalogBaseUrl: v2.baseUrl },
   );
 }, 90_000);
 

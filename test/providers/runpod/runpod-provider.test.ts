@@ -8,12 +8,17 @@ import {
   TransientError,
 } from '../../../src/providers/errors.js';
 import { instanceNamePrefix } from '../../../src/providers/naming.js';
-import { createRunPodProvider, RunPodEnv, RunPodProvider, type RunPodProviderOptions } from '../../../src/providers/runpod/runpod-provider.js';
+import { RunPodEnv, RunPodProvider, type RunPodProviderOptions, runpodInstanceType } from '../../../src/providers/runpod/runpod-provider.js';
+import { CATALOG_GPUS_RESPONSE } from './fixtures/catalog-gpus.js';
+import { buildProvider } from '../../../src/providers/pipeline/pipeline.js';
+import { runpodDefinition } from '../../../src/providers/runpod/definition.js';
 import type { LaunchRequest, Offer } from '../../../src/providers/types.js';
 import { FakeClock, flushMicrotasks } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { startScriptedServer, type ScriptedRoutes, type ScriptedServer } from '../../support/scripted-server.js';
 import { FakeRunPod } from './fake-runpod.js';
+
+const createRunPodProvider = runpodDefinition.factory();
 
 const API_KEY = 'rpa_BEHAVIOURKEY0000000000000000';
 const CLUSTER = 'Prod.EU';
@@ -325,15 +330,22 @@ describe('error paths', () => {
     await expect(p.checkCredentials()).rejects.toBeInstanceOf(AuthError);
   });
 
-  it('fails with TransientError when RunPod does not answer within the timeout', async () => {
+  it("fails with TransientError when RunPod does not answer within the pipeline's timeout", async () => {
     const clock = new FakeClock();
-    const p = await withScript({ 'GET /v1/pods': { hang: true } }, { timeoutMs: 5_000 }, clock);
+    const inner = await withScript({ 'GET /v1/pods': { hang: true } }, {}, clock);
+    const p = buildProvider(
+      runpodDefinition,
+      { name: 'runpod-main', spec: { type: 'runpod' } },
+      { clusterName: 'prod', credentials: { apiKey: 'k' }, clock, logger: silentLogger() },
+      { factory: () => inner, timeoutMs: 5_000, retry: { maxRetries: 0 } },
+    );
     const pending = p.list().catch((e: unknown) => e);
     while (scripted!.requests.length === 0) await flushMicrotasks();
     await clock.advance(5_000);
     const err = await pending;
+    await p.close();
     expect(err).toBeInstanceOf(TransientError);
-    expect((err as Error).message).toBe('RunPod list pods: no answer within 5000 ms');
+    expect((err as Error).message).toBe('runpod-main.list timed out after 5000ms');
   });
 
   it('passes a caller abort through as an abort, not a cloud failure', async () => {
@@ -420,5 +432,27 @@ describe('the fake itself', () => {
     expect(res.status).toBe(400);
     expect(fake.violations.join('\n')).toMatch(/POST \/pods request breaks the spec/);
     expect(fake.launches).toBe(0);
+  });
+});
+
+describe('RunPod offers from a recorded catalogue answer', () => {
+  it.each([
+    // GPU type id, model, memory per GPU, data centre, available
+    ['NVIDIA H100 80GB HBM3', 'H100', 80, 'US-KS-2', true],
+    ['NVIDIA H100 NVL', 'H100', 94, 'US-KS-2', true],
+    ['NVIDIA H100 PCIe', 'H100', 80, 'CA-MTL-1', true],
+    ['NVIDIA A100-SXM4-80GB', 'A100-80GB', 80, 'US-KS-2', true],
+    ['NVIDIA A100 80GB PCIe', 'A100-80GB', 80, 'EU-RO-1', false],
+  ] as [string, string, number, string, boolean][])('%s is %s with %i GB each, in %s', async (id, model, memory, region, available) => {
+    const p = await withScript({ 'GET /v2/catalog/gpus': { status: 200, body: CATALOG_GPUS_RESPONSE } }, { gpuCounts: [1] });
+    const offer = (await p.listOffers()).find((o) => o.instanceType === runpodInstanceType(id, 1) && o.region === region);
+    expect(offer).toMatchObject({ gpuModel: model, gpuCount: 1, gpuMemoryGiB: memory, available, capacityType: 'on-demand' });
+  });
+
+  it('leaves out a GPU it cannot name (A40) instead of guessing', async () => {
+    const p = await withScript({ 'GET /v2/catalog/gpus': { status: 200, body: CATALOG_GPUS_RESPONSE } }, { gpuCounts: [1] });
+    const offers = await p.listOffers();
+    expect(offers.some((o) => o.instanceType.includes('A40'))).toBe(false);
+    expect(offers.find((o) => o.instanceType === runpodInstanceType('NVIDIA H100 NVL', 1))?.pricePerHour).toBe(3.19);
   });
 });

@@ -1,6 +1,6 @@
 import { GPU_RESOURCE, Labels } from '../../../src/api/constants.js';
 import { MemoryCluster } from '../../../src/kube/memory-cluster.js';
-import { Kinds, type Node } from '../../../src/kube/types.js';
+import { Kinds, type Lease, type Node } from '../../../src/kube/types.js';
 import {
   InsufficientCapacityError,
   InvalidRequestError,
@@ -11,7 +11,8 @@ import {
   TransientError,
   AuthError,
 } from '../../../src/providers/errors.js';
-import { SimCloud } from '../../../src/providers/sim/sim-cloud.js';
+import { markNodeUnknown, markStaleNodesUnknown } from '../../../src/providers/sim/node-lifecycle.js';
+import { NODE_LEASE_NAMESPACE, SimCloud } from '../../../src/providers/sim/sim-cloud.js';
 import { createSimProvider, simProviderFactory } from '../../../src/providers/sim/sim-provider.js';
 import { offerKey, type LaunchRequest, type Offer, type ProviderContext } from '../../../src/providers/types.js';
 import { FakeClock } from '../../../src/util/clock.js';
@@ -187,7 +188,7 @@ describe('SimProvider', () => {
     expect(err).toBeInstanceOf(InvalidRequestError);
   });
 
-  it('deletes idempotently: terminating, then terminated after terminateMs, capacity back, Node marked NotReady but kept', async () => {
+  it('deletes idempotently: terminating, then terminated after terminateMs, capacity back, Node kept', async () => {
     const { clock, cloud, cluster, provider, call } = world();
     const offer = find(await call(provider.listOffers()), 'g-h200x8', 'sim-us-east-1a');
     const inst = await call(provider.create(launch(offer, 'gone')));
@@ -203,8 +204,8 @@ describe('SimProvider', () => {
     expect((await call(provider.get(inst.id))).state).toBe('terminated');
     expect(cloud.capacityOf(offerKey(offer))).toBe(1);
     expect(await call(provider.list())).toEqual([]);
-    const node = await cluster.get<Node>(Kinds.Node, 'gone');
-    expect(node?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('Unknown');
+    // The Node object stays; marking it is the node-lifecycle controller's job, not the cloud's.
+    expect(await cluster.get<Node>(Kinds.Node, 'gone')).toBeDefined();
 
     await call(provider.delete(inst.id));
     await call(provider.delete('sim-ffffffff'));
@@ -381,6 +382,11 @@ describe('SimProvider', () => {
       await clock.advance(120_000);
       expect((await call(provider.get(inst.id))).state).toBe('terminated');
       expect(cloud.capacityOf(offerKey(offer))).toBe(left + 1);
+      // Reclaimed: its kubelet went with it, so the Lease ages and the node-lifecycle controller marks the Node.
+      const renewed = (await cluster.get<Lease>(Kinds.Lease, 'spot-1', NODE_LEASE_NAMESPACE))?.spec?.renewTime;
+      await clock.advance(60_000);
+      expect((await cluster.get<Lease>(Kinds.Lease, 'spot-1', NODE_LEASE_NAMESPACE))?.spec?.renewTime).toBe(renewed);
+      expect(await markStaleNodesUnknown(cluster, clock)).toEqual(['spot-1']);
       const node = await cluster.get<Node>(Kinds.Node, 'spot-1');
       expect(node?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('Unknown');
     });
@@ -399,5 +405,77 @@ describe('SimProvider', () => {
       const { provider } = world();
       expect(() => provider.interrupt('sim-0000ffff')).toThrow();
     });
+  });
+});
+
+describe('the sim kubelet on a cluster', () => {
+  const readyOf = async (cluster: MemoryCluster, name: string) =>
+    (await cluster.get<Node>(Kinds.Node, name))?.status?.conditions?.find((c) => c.type === 'Ready');
+  const leaseOf = (cluster: MemoryCluster, name: string) => cluster.get<Lease>(Kinds.Lease, name, NODE_LEASE_NAMESPACE);
+
+  it('renews its Lease in kube-node-lease every 10 s and its Ready heartbeat every 5 min, as a kubelet does', async () => {
+    const { clock, cluster, provider, call } = world();
+    const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+    await call(provider.create(launch(offer, 'beat-1')));
+    await clock.advance(3000);
+    const node = await cluster.get<Node>(Kinds.Node, 'beat-1');
+    const lease = await leaseOf(cluster, 'beat-1');
+    expect(lease?.spec).toMatchObject({ holderIdentity: 'beat-1', leaseDurationSeconds: 40 });
+    expect(lease?.metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Node', name: 'beat-1', uid: node!.metadata.uid }]);
+    const firstRenew = Date.parse(lease!.spec!.renewTime!);
+    const firstBeat = Date.parse((await readyOf(cluster, 'beat-1'))!.lastHeartbeatTime!);
+    const transition = (await readyOf(cluster, 'beat-1'))!.lastTransitionTime;
+
+    await clock.advance(10_000);
+    expect(Date.parse((await leaseOf(cluster, 'beat-1'))!.spec!.renewTime!)).toBe(firstRenew + 10_000);
+    await clock.advance(20_000);
+    expect(Date.parse((await leaseOf(cluster, 'beat-1'))!.spec!.renewTime!)).toBe(firstRenew + 30_000);
+    expect(Date.parse((await readyOf(cluster, 'beat-1'))!.lastHeartbeatTime!)).toBe(firstBeat);
+    await clock.advance(270_000);
+    const ready = await readyOf(cluster, 'beat-1');
+    expect(ready).toMatchObject({ status: 'True', reason: 'KubeletReady', lastTransitionTime: transition });
+    expect(Date.parse(ready!.lastHeartbeatTime!)).toBe(firstBeat + 300_000);
+    // Always renewed within the Lease's duration: a controller-manager keeps it Ready.
+    expect(await markStaleNodesUnknown(cluster, clock)).toEqual([]);
+  });
+
+  it('stops renewing when the machine is deleted; the sim itself never marks the Node', async () => {
+    const { clock, cluster, provider, call } = world();
+    const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+    const inst = await call(provider.create(launch(offer, 'beat-2')));
+    await clock.advance(3000);
+    await call(provider.delete(inst.id));
+    await clock.advance(1000);
+    const renewed = (await leaseOf(cluster, 'beat-2'))!.spec!.renewTime;
+    await clock.advance(120_000);
+    expect((await leaseOf(cluster, 'beat-2'))!.spec!.renewTime).toBe(renewed);
+    expect((await readyOf(cluster, 'beat-2'))?.status).toBe('True');
+    expect(await markStaleNodesUnknown(cluster, clock)).toEqual(['beat-2']);
+    expect(await readyOf(cluster, 'beat-2')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
+    expect(await markStaleNodesUnknown(cluster, clock)).toEqual([]);
+  });
+
+  it('stopHeartbeats simulates a dead kubelet on a machine that keeps running', async () => {
+    const { clock, cluster, cloud, provider, call } = world();
+    const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+    const inst = await call(provider.create(launch(offer, 'beat-3')));
+    await clock.advance(3000);
+    cloud.stopHeartbeats(inst.id);
+    const renewed = (await leaseOf(cluster, 'beat-3'))!.spec!.renewTime;
+    await clock.advance(41_000);
+    expect((await call(provider.get(inst.id))).state).toBe('running');
+    expect((await leaseOf(cluster, 'beat-3'))!.spec!.renewTime).toBe(renewed);
+    expect(await markStaleNodesUnknown(cluster, clock)).toEqual(['beat-3']);
+    expect((await readyOf(cluster, 'beat-3'))?.status).toBe('Unknown');
+  });
+
+  it('markNodeUnknown marks one Node at once, as the node-lifecycle controller words it', async () => {
+    const { clock, cluster, provider, call } = world();
+    const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
+    await call(provider.create(launch(offer, 'beat-4')));
+    await clock.advance(3000);
+    await markNodeUnknown(cluster, 'beat-4', clock);
+    expect(await readyOf(cluster, 'beat-4')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown' });
+    await markNodeUnknown(cluster, 'no-such-node', clock);
   });
 });

@@ -1,4 +1,4 @@
-import { RateLimitedError, TransientError } from '../errors.js';
+import { isRetryable, RateLimitedError } from '../errors.js';
 
 export interface RetryPolicy {
   /** Attempts after the first one. */
@@ -8,15 +8,6 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
-
-/**
- * Only rate limits and transient failures can succeed when tried again. Capacity,
- * quota, auth and bad requests fail the same way every time, and the caller has a
- * better move (another offer, another provider, a condition for the user).
- */
-export function isRetryableError(e: unknown): boolean {
-  return e instanceof RateLimitedError || e instanceof TransientError;
-}
 
 /**
  * How long to wait before retry number `attempt + 1`, or `undefined` to give up now.
@@ -32,7 +23,7 @@ export function retryDelayMs(
   policy: RetryPolicy,
   random: () => number = Math.random,
 ): number | undefined {
-  if (attempt >= policy.maxRetries || !isRetryableError(error)) return undefined;
+  if (attempt >= policy.maxRetries || !isRetryable(error)) return undefined;
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   const jittered = Math.floor(clamp01(random()) * cap);
   if (error instanceof RateLimitedError && error.retryAfterMs !== undefined) {

@@ -7,9 +7,9 @@ import {
   TransientError,
 } from '../../../src/providers/errors.js';
 import type { CloudProvider, Instance, LaunchRequest, Offer } from '../../../src/providers/types.js';
-import { withLimits, type LimitOptions } from '../../../src/providers/decorators/with-limits.js';
-import { decorate, type Decorator } from '../../../src/providers/decorators/decorator.js';
-import { defaultLimits, resolveLimits } from '../../../src/providers/decorators/default-limits.js';
+import { withLimits, type LimitOptions } from '../../../src/providers/pipeline/limits.js';
+import { resolveLimits } from '../../../src/providers/pipeline/limit-settings.js';
+import { definitionOf } from '../../../src/providers/registry.js';
 
 type Step = { fail: Error } | { ok: Offer[] } | 'hang';
 
@@ -262,37 +262,21 @@ describe('withLimits limiter', () => {
   });
 });
 
-describe('decorate', () => {
-  it('applies decorators inside out: the last listed sees each call first', async () => {
-    const order: string[] = [];
-    const tag =
-      (label: string): Decorator =>
-      (p) =>
-        Object.assign(Object.create(p) as CloudProvider, {
-          list: async (s?: AbortSignal) => {
-            order.push(label);
-            return p.list(s);
-          },
-        });
-    const p = decorate(new ScriptedProvider(), tag('inner'), tag('outer'));
-    await p.list();
-    expect(order).toEqual(['outer', 'inner']);
-  });
-});
-
 describe('limits per provider type', () => {
   it('has a documented default for every provider type and none for the sim', () => {
-    expect(defaultLimits('lambda').requestsPerSecond).toBe(1);
-    expect(defaultLimits('lambda').createMinIntervalMs).toBeGreaterThanOrEqual(10_000);
-    expect(defaultLimits('aws').requestsPerSecond).toBeLessThanOrEqual(20);
-    expect(defaultLimits('paperspace').maxConcurrent).toBeGreaterThan(0);
-    expect(defaultLimits('runpod').requestsPerSecond).toBeGreaterThan(0);
-    expect(defaultLimits('sim')).toEqual({});
+    const limits = (t: string) => definitionOf(t)!.limits;
+    expect(limits('lambda').requestsPerSecond).toBe(1);
+    expect(limits('lambda').createMinIntervalMs).toBeGreaterThanOrEqual(10_000);
+    expect(limits('aws').requestsPerSecond).toBeLessThanOrEqual(20);
+    expect(limits('paperspace').maxConcurrent).toBeGreaterThan(0);
+    expect(limits('runpod').requestsPerSecond).toBeGreaterThan(0);
+    expect(limits('sim')).toEqual({});
   });
 
   it('lets GpuProvider spec.rateLimit override each field, keeping the rest', () => {
-    const r = resolveLimits('paperspace', { requestsPerSecond: 0.5 });
-    expect(r).toEqual({ ...defaultLimits('paperspace'), requestsPerSecond: 0.5 });
-    expect(resolveLimits('lambda', { maxConcurrent: 1, burst: 1 })).toMatchObject({ maxConcurrent: 1, burst: 1, requestsPerSecond: 1 });
+    const paperspace = definitionOf('paperspace')!.limits;
+    expect(resolveLimits(paperspace, { requestsPerSecond: 0.5 })).toEqual({ ...paperspace, requestsPerSecond: 0.5 });
+    expect(resolveLimits(definitionOf('lambda')!.limits, { maxConcurrent: 1, burst: 1 })).toMatchObject({ maxConcurrent: 1, burst: 1, requestsPerSecond: 1 });
+    expect(paperspace.requestsPerSecond).toBe(2);
   });
 });

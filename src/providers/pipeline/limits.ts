@@ -1,11 +1,11 @@
 import Bottleneck from 'bottleneck';
 import { isProviderError } from '../errors.js';
-import type { CloudProvider, Instance, InterruptionNotice, LaunchRequest, Offer } from '../types.js';
+import type { CloudProvider } from '../types.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import type { Decorator } from './decorator.js';
-import type { ProviderLimits } from './default-limits.js';
-import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry-policy.js';
+import type { ProviderLimits } from './limit-settings.js';
+import { WrappedProvider, type ProviderMethod } from './wrapped-provider.js';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry.js';
 import { callWithTimeout } from './timeout.js';
 
 export interface LimitOptions extends ProviderLimits, Partial<RetryPolicy> {
@@ -15,6 +15,11 @@ export interface LimitOptions extends ProviderLimits, Partial<RetryPolicy> {
   timeoutMs?: number;
   /** Source of jitter in [0, 1); tests pin it. */
   random?: () => number;
+  /**
+   * The adapter's error mapper, for whatever an attempt throws that is not yet a shared
+   * provider error; without one such errors pass as they are (and are not retried).
+   */
+  mapError?: (e: unknown, method: ProviderMethod) => unknown;
 }
 
 /** A limited provider holds a timer while it rate-limits; `close` releases it. */
@@ -27,13 +32,14 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Bottleneck refills on a heartbeat; refilling more often than this buys nothing. */
 const MIN_REFILL_INTERVAL_MS = 50;
 
-type Method = 'listOffers' | 'create' | 'get' | 'list' | 'delete' | 'checkCredentials' | 'pollInterruptions';
+type Method = ProviderMethod;
 
 /**
  * Wraps a provider so that every call is rate limited, bounded in concurrency, timed
- * out per attempt, and retried with full-jitter exponential backoff on rate limits and
- * transient failures. Adapters make exactly one attempt per call; this is the one place
- * that decides to try again.
+ * out per attempt, mapped onto the shared error types, and retried with full-jitter
+ * exponential backoff on rate limits and transient failures. Adapters make exactly one
+ * attempt per call and set no timeouts of their own; this is the one place that bounds
+ * an attempt and decides to try again.
  *
  * `create` is retried like everything else. That is safe only because every adapter's
  * create is idempotent by the request's key (AWS ClientToken; elsewhere a lookup of the
@@ -44,13 +50,7 @@ export function withLimits(provider: CloudProvider, opts: LimitOptions): Limited
   return new LimitedCloudProvider(provider, opts);
 }
 
-/** `withLimits` as a {@link Decorator}, for `decorate(provider, limits(opts), metrics)`. */
-export function limits(opts: LimitOptions): Decorator {
-  return (p) => withLimits(p, opts);
-}
-
-class LimitedCloudProvider implements LimitedProvider {
-  readonly pollInterruptions?: (signal?: AbortSignal) => Promise<InterruptionNotice[]>;
+class LimitedCloudProvider extends WrappedProvider implements LimitedProvider {
   private readonly limiter?: Bottleneck;
   private readonly createLimiter?: Bottleneck;
   private readonly policy: RetryPolicy;
@@ -58,11 +58,10 @@ class LimitedCloudProvider implements LimitedProvider {
   private readonly random: () => number;
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly mapError?: (e: unknown, method: Method) => unknown;
 
-  constructor(
-    private readonly inner: CloudProvider,
-    opts: LimitOptions,
-  ) {
+  constructor(inner: CloudProvider, opts: LimitOptions) {
+    super(inner);
     this.clock = opts.clock;
     this.logger = opts.logger.child({ provider: inner.name });
     this.policy = {
@@ -72,62 +71,25 @@ class LimitedCloudProvider implements LimitedProvider {
     };
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.random = opts.random ?? Math.random;
+    this.mapError = opts.mapError;
     this.limiter = buildLimiter(opts);
     if (opts.createMinIntervalMs !== undefined && opts.createMinIntervalMs > 0) {
       this.createLimiter = new Bottleneck({ maxConcurrent: 1, minTime: opts.createMinIntervalMs });
     }
-    if (inner.pollInterruptions) {
-      const poll = inner.pollInterruptions.bind(inner);
-      this.pollInterruptions = (signal) => this.call('pollInterruptions', (s) => poll(s), signal);
-    }
-  }
-
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get type() {
-    return this.inner.type;
-  }
-
-  get capabilities() {
-    return this.inner.capabilities;
-  }
-
-  listOffers(signal?: AbortSignal): Promise<Offer[]> {
-    return this.call('listOffers', (s) => this.inner.listOffers(s), signal);
-  }
-
-  create(req: LaunchRequest, signal?: AbortSignal): Promise<Instance> {
-    return this.call('create', (s) => this.inner.create(req, s), signal);
-  }
-
-  get(id: string, signal?: AbortSignal): Promise<Instance> {
-    return this.call('get', (s) => this.inner.get(id, s), signal);
-  }
-
-  list(signal?: AbortSignal): Promise<Instance[]> {
-    return this.call('list', (s) => this.inner.list(s), signal);
-  }
-
-  delete(id: string, signal?: AbortSignal): Promise<void> {
-    return this.call('delete', (s) => this.inner.delete(id, s), signal);
-  }
-
-  checkCredentials(signal?: AbortSignal): Promise<void> {
-    return this.call('checkCredentials', (s) => this.inner.checkCredentials(s), signal);
   }
 
   async close(): Promise<void> {
     await Promise.all([this.limiter?.disconnect(false), this.createLimiter?.disconnect(false)]);
   }
 
-  private async call<T>(method: Method, fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  protected async around<T>(method: Method, signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const what = `${this.inner.name}.${method}`;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.schedule(method, () =>
-          callWithTimeout(fn, { clock: this.clock, timeoutMs: this.timeoutMs, what, signal }),
+          callWithTimeout(fn, { clock: this.clock, timeoutMs: this.timeoutMs, what, signal }).catch((e: unknown) => {
+            throw this.mapped(e, method, signal);
+          }),
         );
       } catch (e) {
         if (signal?.aborted) throw e;
@@ -144,6 +106,12 @@ class LimitedCloudProvider implements LimitedProvider {
         await this.clock.sleep(delay, signal);
       }
     }
+  }
+
+  /** Provider errors and the caller's own abort pass as they are; anything else goes through the mapper. */
+  private mapped(e: unknown, method: Method, signal?: AbortSignal): unknown {
+    if (isProviderError(e) || signal?.aborted || !this.mapError) return e;
+    return this.mapError(e, method);
   }
 
   private schedule<T>(method: Method, job: () => Promise<T>): Promise<T> {

@@ -7,8 +7,9 @@ import {
   RateLimitedError,
   TransientError,
   UnsupportedError,
+  isRetryable,
 } from '../../../src/providers/errors.js';
-import { isRetryableError, retryDelayMs, type RetryPolicy } from '../../../src/providers/decorators/retry-policy.js';
+import { retryDelayMs, type RetryPolicy } from '../../../src/providers/pipeline/retry.js';
 
 const policy: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
 
@@ -25,7 +26,7 @@ describe('retry decisions', () => {
     ['a plain Error (a bug, not the cloud)', false, new Error('boom')],
     ['an AbortError', false, new DOMException('aborted', 'AbortError')],
   ])('%s retryable: %s', (_name, expected, error) => {
-    expect(isRetryableError(error)).toBe(expected);
+    expect(isRetryable(error)).toBe(expected);
     const delay = retryDelayMs(0, error, policy, () => 0.5);
     expect(delay === undefined).toBe(!expected);
   });
