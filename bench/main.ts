@@ -17,6 +17,7 @@
  * the headline figures as one JSON object on the last line.
  */
 import { execFile } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Labels } from '../src/api/constants.js';
 import { parseDuration } from '../src/api/duration.js';
@@ -59,16 +60,27 @@ interface Result {
   requested: number;
   ready: number;
   readyS?: number;
+  /** When the bench gave up waiting, in s from the first create: the cap, or later when timers were starved. */
   cappedAtS?: number;
+  capS: number;
   launchOverLatency: { p50: number; p95: number; n: number };
   listingsPerProviderPerRefresh: number;
   listings: number;
   refreshes: number;
+  refreshMs: number;
   rssMb: number;
   cpuToReadyS: number;
   resync?: { cpuS: number; wallS: number; reconciles: number; drained: boolean };
   failover?: { p50Ms: number; p95Ms: number; n: number };
-  interruption?: { p50Ms: number; p95Ms: number; n: number; replaced: number; pollMs: number };
+  interruption?: {
+    p50Ms: number;
+    p95Ms: number;
+    n: number;
+    replaced: number;
+    pollMs: number;
+    /** Medians of each leg: notice → recorded on the GpuMachine → replacement GpuMachine created → its launch call. */
+    legsP50Ms: { recorded: number; replacementCreated: number; launchCall: number };
+  };
   reconciles: Record<string, number>;
 }
 
@@ -206,9 +218,16 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
     if (request && at !== undefined && !m.spec.replaces) firstLaunch.push(at - createdAt.get(request)!);
   }
   const overLatency = firstLaunch.map((ms) => ms / s.latencyMs);
-  // Every listing since the operator started (its credential check lists too), per refresh interval begun.
-  const listings = cloud.calls.filter((c) => c.method === 'listOffers').length;
+  // Listings by provider and by refresh interval since the operator started (its credential check lists too):
+  // the most any provider made in one interval.
   const refreshMs = parseDuration(provider.spec.priceRefreshInterval ?? '5m');
+  const perWindow = new Map<string, number>();
+  for (const c of cloud.calls) {
+    if (c.method !== 'listOffers') continue;
+    const window = `${c.provider}/${Math.floor((c.at - operatorStart) / refreshMs)}`;
+    perWindow.set(window, (perWindow.get(window) ?? 0) + 1);
+  }
+  const listings = [...perWindow.values()].reduce((a, b) => a + b, 0);
   const refreshes = Math.max(1, Math.ceil((Date.now() - operatorStart) / refreshMs));
 
   const result: Result = {
@@ -216,11 +235,13 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
     requested: count,
     ready: readyAt.size,
     readyS,
-    cappedAtS: allReady ? undefined : s.capS,
+    cappedAtS: allReady ? undefined : (Date.now() - t0) / 1000,
+    capS: s.capS,
     launchOverLatency: { p50: quantile(overLatency, 0.5), p95: quantile(overLatency, 0.95), n: overLatency.length },
-    listingsPerProviderPerRefresh: listings / refreshes,
+    listingsPerProviderPerRefresh: Math.max(0, ...perWindow.values()),
     listings,
     refreshes,
+    refreshMs,
     rssMb: 0,
     cpuToReadyS: (cpu.user + cpu.system) / 1e6,
     reconciles: {},
@@ -261,12 +282,23 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
     // Simultaneous notices from the cloud; the operator's own poller finds them at its own interval.
     const victims = machines.filter((m) => m.status?.capacityType === 'spot' && m.status.instanceId).slice(0, scenario.interruptions);
     const noticeAt = new Map<string, number>();
-    for (const m of victims) noticeAt.set(m.metadata.name, cloud.interrupt(m.status!.instanceId!, 'spot-interruption', 120_000).receivedAt);
     const replacements = new Map<string, string>();
     const gaps = new Map<string, number>();
+    // The legs of the way, as seen on the watch: the notice recorded on the machine, its replacement created.
+    const recordedAt = new Map<string, number>();
+    const replacementAt = new Map<string, number>();
     const machineWatch = cluster.watch<GpuMachine>(Kinds.GpuMachine, {}, (e) => {
-      if (e.object.spec.replaces && noticeAt.has(e.object.spec.replaces)) replacements.set(e.object.metadata.name, e.object.spec.replaces);
+      const name = e.object.metadata.name;
+      if (noticeAt.has(name) && e.object.status?.interruption && !recordedAt.has(name)) recordedAt.set(name, Date.now());
+      const replaced = e.object.spec.replaces;
+      if (replaced && noticeAt.has(replaced) && !replacements.has(name)) {
+        replacements.set(name, replaced);
+        replacementAt.set(replaced, Date.now());
+      }
     });
+    // The watch's first listing of every machine is delivered before the clock starts.
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const m of victims) noticeAt.set(m.metadata.name, cloud.interrupt(m.status!.instanceId!, 'spot-interruption', 120_000).receivedAt);
     await until(() => {
       const launches = createCalls(cloud);
       for (const [machine, replaced] of replacements) {
@@ -277,12 +309,19 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
     }, Date.now() + 60_000);
     machineWatch.stop();
     const values = [...gaps.values()];
+    const leg = (from: Map<string, number>, to: Map<string, number>) =>
+      quantile(
+        [...to.entries()].filter(([k]) => from.has(k)).map(([k, at]) => at - from.get(k)!),
+        0.5,
+      );
+    const launchAt = new Map([...gaps.entries()].map(([k, gap]) => [k, noticeAt.get(k)! + gap]));
     result.interruption = {
       p50Ms: quantile(values, 0.5),
       p95Ms: quantile(values, 0.95),
       n: victims.length,
       replaced: values.length,
       pollMs: defaultLifecycleOptions.interruptionPollMs,
+      legsP50Ms: { recorded: leg(noticeAt, recordedAt), replacementCreated: leg(recordedAt, replacementAt), launchCall: leg(replacementAt, launchAt) },
     };
   }
 
@@ -298,27 +337,28 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
 const fmt = (n: number | undefined, digits = 1) => (n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(digits));
 const thousands = (n: number) => n.toLocaleString('en-US');
 
-function describe(r: Result, s: Settings): string {
+function describe(r: Result): string {
   const sc = r.scenario;
   const what = sc.kind === 'requests' ? `${thousands(sc.n)} GpuRequests × 1 node` : `1 GpuRequest × ${thousands(sc.n)} nodes`;
   const parts = [
-    r.readyS !== undefined ? `all Ready in ${fmt(r.readyS)} s` : `${thousands(r.ready)} of ${thousands(r.requested)} requests Ready when the ${r.cappedAtS} s cap ran out`,
+    r.readyS !== undefined ? `all Ready in ${fmt(r.readyS)} s` : `${thousands(r.ready)} of ${thousands(r.requested)} requests Ready after ${fmt(r.cappedAtS, 0)} s (cap ${r.capS} s)`,
     `create → launch call ${fmt(r.launchOverLatency.p50)}× / ${fmt(r.launchOverLatency.p95)}× the sim latency (p50 / p95, n=${r.launchOverLatency.n}` +
       (r.launchOverLatency.n < (sc.kind === 'requests' ? sc.n : sc.n) ? ` of ${sc.n}: the others had no launch call by the cap)` : ')'),
-    `${fmt(r.listingsPerProviderPerRefresh, 2)} price listing(s) per provider per refresh (${r.listings} in ${r.refreshes} interval(s))`,
+    `at most ${r.listingsPerProviderPerRefresh} price listing(s) per provider per refresh (${r.listings} in ${r.refreshes} ${Math.round(r.refreshMs / 1000)} s interval(s))`,
     `peak RSS ${fmt(r.rssMb, 0)} MB`,
     `CPU to Ready ${fmt(r.cpuToReadyS)} s`,
     !r.resync
       ? 'resync not measured (not all Ready)'
       : r.resync.drained
         ? `one full resync ${fmt(r.resync.cpuS, 2)} s CPU (${fmt(r.resync.wallS, 2)} s wall, ${thousands(r.resync.reconciles)} reconciles)`
-        : `one full resync not drained within ${r.cappedAtS ?? s.capS} s (${fmt(r.resync.cpuS, 2)} s CPU so far)`,
+        : `one full resync not drained within ${r.capS} s (${fmt(r.resync.cpuS, 2)} s CPU so far)`,
   ];
   if (r.failover) parts.push(`capacity error → next launch call p50 ${fmt(r.failover.p50Ms)} ms, p95 ${fmt(r.failover.p95Ms)} ms (n=${r.failover.n})`);
   if (r.interruption) {
     const i = r.interruption;
     parts.push(
-      `notice → replacement launch call p50 ${fmt(i.p50Ms, 0)} ms, p95 ${fmt(i.p95Ms, 0)} ms (${i.replaced} of ${i.n} simultaneous; floor: the ${i.pollMs} ms poll interval)`,
+      `notice → replacement launch call p50 ${fmt(i.p50Ms, 0)} ms, p95 ${fmt(i.p95Ms, 0)} ms (${i.replaced} of ${i.n} simultaneous; floor: the ${i.pollMs} ms poll interval; ` +
+        `medians: notice → recorded ${fmt(i.legsP50Ms.recorded, 0)} ms → replacement created ${fmt(i.legsP50Ms.replacementCreated, 0)} ms → launch call ${fmt(i.legsP50Ms.launchCall, 0)} ms)`,
     );
   }
   parts.push(`reconciles ${Object.entries(r.reconciles).map(([k, v]) => `${k} ${thousands(v)}`).join(', ')}`);
@@ -364,13 +404,14 @@ async function main(): Promise<void> {
   ];
   console.log(
     `bench: sim GpuProvider at ${s.latencyMs} ms per call, ${s.bootMs / 1000} s boots; Operator with default lifecycle options ` +
-      `(clusterName bench), RealClock, in-memory cluster; cap ${s.capS} s per scenario`,
+      `(clusterName bench), RealClock, in-memory cluster; cap ${s.capS} s per scenario; ` +
+      `load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs at the start`,
   );
   const results: Result[] = [];
   for (const scenario of scenarios) {
     const r = await child(s, scenario);
     results.push(r);
-    console.log(describe(r, s));
+    console.log(describe(r));
   }
   if (s.json) {
     const single = (n: number) => results.find((r) => r.scenario.kind === 'requests' && r.scenario.n === n);
@@ -383,7 +424,7 @@ async function main(): Promise<void> {
       launch_over_latency_p95_1k: k1?.launchOverLatency.p95,
       ready_s_1k: k1?.readyS,
       ready_s_10k: k10?.readyS,
-      rss_mb_10k: k10?.rssMb,
+      rss_mb_10k: k10?.readyS !== undefined ? k10.rssMb : undefined,
       resync_cpu_s_10k: k10?.resync?.drained ? k10.resync.cpuS : undefined,
       ready_s_100_nodes: nodes?.scenario.n === 100 ? nodes.readyS : undefined,
       capacity_error_to_next_launch_ms_p95: first?.failover?.p95Ms,
