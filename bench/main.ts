@@ -1,109 +1,446 @@
 /**
- * `npm run bench`: speed and memory of the operator on the sim cloud, measured with a
- * real clock (no fake time): how long N GpuRequests take to reach Ready, how many
- * price calls that costs, the reaction to interruption notices (notice delivered to
- * the operator -> replacement launch call), and the heap used.
+ * `npm run bench`: the operator's production wiring (Operator with the default
+ * lifecycle options, RealClock) on the in-memory cluster and the sim cloud at a set
+ * provider latency. One line per scenario, each run in a process of its own so memory
+ * and CPU are its own:
+ *
+ *   - N single-node GpuRequests (--sizes, default 1000,10000): time to all Ready, create →
+ *     launch call over the sim latency (from each request's creation to the start of its
+ *     first create call in the sim cloud's call log), price listings per provider per
+ *     refresh, peak RSS, CPU of one full resync once all are Ready; at the first size
+ *     also capacity error → next launch call (the cheapest offers are out of capacity)
+ *     and notice → replacement launch call for simultaneous interruptions, found by the
+ *     operator's own InterruptionPoller at its production interval (the floor);
+ *   - one GpuRequest of --nodes nodes (default 100): time to all Ready.
+ *
+ * A scenario that does not finish within --cap-s says what it reached. `--json` prints
+ * the headline figures as one JSON object on the last line.
  */
-import { performance } from 'node:perf_hooks';
-import type { GpuRequest } from '../src/api/types.js';
+import { execFile } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Labels } from '../src/api/constants.js';
+import { parseDuration } from '../src/api/duration.js';
+import type { GpuMachine, GpuProvider, GpuRequest } from '../src/api/types.js';
 import { applyDefaults } from '../src/api/validate.js';
+import { defaultLifecycleOptions } from '../src/controller/context.js';
 import { MemoryCluster } from '../src/kube/memory-cluster.js';
 import { Kinds, type KubeObject } from '../src/kube/types.js';
 import { Operator } from '../src/operator.js';
-import { SimCloud } from '../src/providers/sim/sim-cloud.js';
+import { isInsufficientCapacity } from '../src/providers/errors.js';
+import { SimCloud, type SimAccount } from '../src/providers/sim/sim-cloud.js';
 import { simProviderFactory } from '../src/providers/sim/sim-provider.js';
+import type { Instance, LaunchRequest } from '../src/providers/types.js';
 import { RealClock } from '../src/util/clock.js';
 import { silentLogger } from '../src/util/logger.js';
 
-const N = Number(process.env.BENCH_REQUESTS ?? 100);
-const INTERRUPTIONS = Number(process.env.BENCH_INTERRUPTIONS ?? 20);
+const SCRIPT = fileURLToPath(import.meta.url);
+const API_VERSION = 'gpu-provisioner.dev/v1alpha1';
+/** One instance type for every request, so capacity is set in one place and every request prices the same offers. */
+const INSTANCE_TYPE = 'g-l4x1';
+const GPU_MODEL = 'L4';
+/** The cheapest offers of that type: out of capacity in the run that measures failover. */
+const EXHAUSTED = ['sim-us-east-1/sim-us-east-1a/g-l4x1/spot', 'sim-us-east-1/sim-us-east-1b/g-l4x1/spot'];
 
-function quantile(sorted: number[], q: number): number {
+interface Settings {
+  sizes: number[];
+  nodes: number;
+  latencyMs: number;
+  bootMs: number;
+  capS: number;
+  interruptions: number;
+  json: boolean;
+}
+
+type Scenario = { kind: 'requests'; n: number; failover: boolean; interruptions: number } | { kind: 'nodes'; n: number };
+
+/** What one scenario measured; absent figures were not reached. */
+interface Result {
+  scenario: Scenario;
+  requested: number;
+  ready: number;
+  readyS?: number;
+  /** When the bench gave up waiting, in s from the first create: the cap, or later when timers were starved. */
+  cappedAtS?: number;
+  capS: number;
+  launchOverLatency: { p50: number; p95: number; n: number };
+  listingsPerProviderPerRefresh: number;
+  listings: number;
+  refreshes: number;
+  refreshMs: number;
+  rssMb: number;
+  cpuToReadyS: number;
+  resync?: { cpuS: number; wallS: number; reconciles: number; drained: boolean };
+  failover?: { p50Ms: number; p95Ms: number; n: number };
+  interruption?: {
+    p50Ms: number;
+    p95Ms: number;
+    n: number;
+    replaced: number;
+    pollMs: number;
+    /** Medians of each leg: notice → recorded on the GpuMachine → replacement GpuMachine created → its launch call. */
+    legsP50Ms: { recorded: number; replacementCreated: number; launchCall: number };
+  };
+  reconciles: Record<string, number>;
+}
+
+function parseArgs(argv: string[]): Settings & { scenario?: Scenario } {
+  const value = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const number = (name: string, fallback: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number of 0 or more, not "${raw}"`);
+    return n;
+  };
+  const sizes = (value('--sizes') ?? '1000,10000').split(',').filter(Boolean).map((s) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`--sizes must be whole numbers above 0 separated by commas, not "${s}"`);
+    return n;
+  });
+  const scenario = value('--scenario');
+  return {
+    sizes,
+    nodes: number('--nodes', 100),
+    latencyMs: number('--latency-ms', 50),
+    bootMs: number('--boot-ms', 500),
+    capS: number('--cap-s', 300),
+    interruptions: number('--interruptions', 100),
+    json: argv.includes('--json'),
+    scenario: scenario ? (JSON.parse(scenario) as Scenario) : undefined,
+  };
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
-async function until(clock: RealClock, done: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await done()) return true;
-    await clock.sleep(50);
+/** The sim cloud, remembering when each create failed for capacity (the call log has only call starts). */
+class TimedSimCloud extends SimCloud {
+  readonly capacityErrors: { key: string; at: number }[] = [];
+
+  override create(account: SimAccount, req: LaunchRequest): Instance {
+    try {
+      return super.create(account, req);
+    } catch (e) {
+      if (isInsufficientCapacity(e)) this.capacityErrors.push({ key: req.idempotencyKey, at: Date.now() });
+      throw e;
+    }
   }
-  return done();
 }
 
-async function main(): Promise<void> {
+/** Start of each GpuMachine's create calls, by machine name, oldest first. */
+function createCalls(cloud: SimCloud): Map<string, number[]> {
+  const byKey = new Map<string, number[]>();
+  for (const c of cloud.calls) {
+    if (c.method !== 'create') continue;
+    const key = /key=(\S+)/.exec(c.args)?.[1];
+    if (!key) continue;
+    byKey.set(key, [...(byKey.get(key) ?? []), c.at]);
+  }
+  return byKey;
+}
+
+async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
   const clock = new RealClock();
   const cluster = new MemoryCluster({ clock });
-  const cloud = new SimCloud({ clock, bootMs: 500, terminateMs: 100 });
+  const cloud = new TimedSimCloud({ clock, bootMs: s.bootMs, terminateMs: 100 });
+  cloud.setCapacity((o) => o.instanceType.name === INSTANCE_TYPE, 3 * scenario.n + 1000);
   const operator = new Operator({
     cluster,
     clock,
     logger: silentLogger(),
     namespace: 'gpu-provisioner',
     factories: { sim: simProviderFactory(cloud) },
-    // Notices are handed over below as a push provider (AWS's queue) would; polling is idle.
-    lifecycle: { clusterName: 'bench', pollMs: 250, interruptionPollMs: 3_600_000 },
+    lifecycle: { clusterName: 'bench' },
   });
-  await cluster.create(Kinds.GpuProvider, applyDefaults({ apiVersion: 'gpu-provisioner.dev/v1alpha1', kind: 'GpuProvider', metadata: { name: 'sim' }, spec: { type: 'sim', sim: { callLatencyMs: 20 } } } as KubeObject));
+  const provider = applyDefaults({
+    apiVersion: API_VERSION,
+    kind: 'GpuProvider',
+    metadata: { name: 'sim' },
+    spec: { type: 'sim', sim: { callLatencyMs: s.latencyMs } },
+  } as KubeObject) as GpuProvider;
+  await cluster.create(Kinds.GpuProvider, provider);
+  const operatorStart = Date.now();
   operator.start();
-  await until(clock, async () => !!(await cluster.get<KubeObject & { status?: { offers?: number } }>(Kinds.GpuProvider, 'sim'))?.status?.offers, 10_000);
-  const heapBefore = process.memoryUsage().heapUsed;
-
-  // Models with room for every request and a replacement each (see the sim catalogue).
-  const models = ['L4', 'A10', 'L40S', 'H100'];
-  const t0 = performance.now();
-  for (let i = 0; i < N; i++) {
-    await cluster.create(Kinds.GpuRequest, applyDefaults({
-      apiVersion: 'gpu-provisioner.dev/v1alpha1',
-      kind: 'GpuRequest',
-      metadata: { name: `bench-${i}`, namespace: 'bench' },
-      spec: { gpu: { model: models[i % models.length], count: 1 }, capacityTypes: ['spot', 'on-demand'] },
-    } as KubeObject));
-  }
-  const all = () => cluster.list<GpuRequest>(Kinds.GpuRequest);
-  const settled = await until(clock, async () => (await all()).every((r) => r.status?.phase === 'Ready' || r.status?.phase === 'Pending' && !!r.status.message), 120_000);
-  const toSettled = performance.now() - t0;
-  const requests = await all();
-  const ready = requests.filter((r) => r.status?.phase === 'Ready');
-  const offerCalls = cloud.calls.filter((c) => c.method === 'listOffers').length;
-
-  // Interruptions: a notice is handed to the operator; time until the replacement's launch call.
-  const reaction: number[] = [];
-  let noCapacity = 0;
-  for (const r of ready.slice(0, INTERRUPTIONS)) {
-    const slot = r.status!.nodes![0]!;
-    const creates = cloud.calls.filter((c) => c.method === 'create').length;
-    const notice = cloud.interrupt(slot.instanceId, 'spot-interruption', 120_000);
-    const delivered = performance.now();
-    const key = await operator.requestController.deliver({ ...notice, receivedAt: clock.now() });
-    if (key) operator.manager.enqueue(operator.requestController.name, key);
-    await until(clock, async () => cloud.calls.filter((c) => c.method === 'create').length > creates, 10_000);
-    const took = performance.now() - delivered;
-    if (took > 5_000) {
-      noCapacity++;
-      continue;
+  const until = async (done: () => boolean, deadline: number): Promise<boolean> => {
+    while (Date.now() < deadline) {
+      if (done()) return true;
+      await clock.sleep(20);
     }
-    reaction.push(took);
-  }
-  const heapAfter = process.memoryUsage().heapUsed;
-  await operator.stop(5_000);
+    return done();
+  };
+  let providerReady = false;
+  const providerWatch = cluster.watch<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(Kinds.GpuProvider, {}, (e) => {
+    providerReady = !!e.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+  });
+  if (!(await until(() => providerReady, Date.now() + 30_000))) throw new Error('the sim GpuProvider did not become Ready within 30 s');
+  providerWatch.stop();
+  if (scenario.kind === 'requests' && scenario.failover) for (const key of EXHAUSTED) cloud.insufficientCapacity(key);
 
-  reaction.sort((a, b) => a - b);
-  console.log(`requests: ${N}, Ready: ${ready.length}, not fitting: ${requests.length - ready.length}, settled: ${settled}`);
-  console.log(`time until all settled: ${(toSettled / 1000).toFixed(2)} s (sim boot 0.5 s, 20 ms per provider call)`);
-  console.log(`price-list calls to the provider for ${N} requests: ${offerCalls}`);
+  // Ready is seen on the watch, as a client would see it; no list of everything while the operator works.
+  const readyAt = new Map<string, number>();
+  const requestWatch = cluster.watch<GpuRequest>(Kinds.GpuRequest, {}, (e) => {
+    if (e.object.status?.phase === 'Ready' && !readyAt.has(e.object.metadata.name)) readyAt.set(e.object.metadata.name, Date.now());
+  });
+  const cpuBefore = process.cpuUsage();
+  const createdAt = new Map<string, number>();
+  const t0 = Date.now();
+  const deadline = t0 + s.capS * 1000;
+  const count = scenario.kind === 'requests' ? scenario.n : 1;
+  for (let i = 0; i < count; i++) {
+    const name = `bench-${i}`;
+    createdAt.set(name, Date.now());
+    await cluster.create(
+      Kinds.GpuRequest,
+      applyDefaults({
+        apiVersion: API_VERSION,
+        kind: 'GpuRequest',
+        metadata: { name, namespace: 'bench' },
+        spec: { gpu: { model: GPU_MODEL, count: 1 }, nodes: scenario.kind === 'nodes' ? scenario.n : 1, capacityTypes: ['spot', 'on-demand'] },
+      } as KubeObject),
+    );
+  }
+  const allReady = await until(() => readyAt.size >= count, deadline);
+  const readyS = allReady ? (Math.max(...readyAt.values()) - t0) / 1000 : undefined;
+  const cpu = process.cpuUsage(cpuBefore);
+
+  const machines = await cluster.list<GpuMachine>(Kinds.GpuMachine);
+  const calls = createCalls(cloud);
+  const firstLaunch: number[] = [];
+  for (const m of machines) {
+    const request = m.metadata.labels?.[Labels.requestName];
+    const at = calls.get(m.metadata.name)?.[0];
+    if (request && at !== undefined && !m.spec.replaces) firstLaunch.push(at - createdAt.get(request)!);
+  }
+  const overLatency = firstLaunch.map((ms) => ms / s.latencyMs);
+  // Listings by provider and by refresh interval since the operator started (its credential check lists too):
+  // the most any provider made in one interval.
+  const refreshMs = parseDuration(provider.spec.priceRefreshInterval ?? '5m');
+  const perWindow = new Map<string, number>();
+  for (const c of cloud.calls) {
+    if (c.method !== 'listOffers') continue;
+    const window = `${c.provider}/${Math.floor((c.at - operatorStart) / refreshMs)}`;
+    perWindow.set(window, (perWindow.get(window) ?? 0) + 1);
+  }
+  const listings = [...perWindow.values()].reduce((a, b) => a + b, 0);
+  const refreshes = Math.max(1, Math.ceil((Date.now() - operatorStart) / refreshMs));
+
+  const result: Result = {
+    scenario,
+    requested: count,
+    ready: readyAt.size,
+    readyS,
+    cappedAtS: allReady ? undefined : (Date.now() - t0) / 1000,
+    capS: s.capS,
+    launchOverLatency: { p50: quantile(overLatency, 0.5), p95: quantile(overLatency, 0.95), n: overLatency.length },
+    listingsPerProviderPerRefresh: Math.max(0, ...perWindow.values()),
+    listings,
+    refreshes,
+    refreshMs,
+    rssMb: 0,
+    cpuToReadyS: (cpu.user + cpu.system) / 1e6,
+    reconciles: {},
+  };
+
+  if (scenario.kind === 'requests' && scenario.failover) {
+    const gaps = cloud.capacityErrors
+      .map((err) => {
+        const next = calls.get(err.key)?.find((at) => at >= err.at);
+        return next === undefined ? undefined : next - err.at;
+      })
+      .filter((ms): ms is number => ms !== undefined);
+    result.failover = { p50Ms: quantile(gaps, 0.5), p95Ms: quantile(gaps, 0.95), n: gaps.length };
+  }
+
+  if (allReady) {
+    // One full resync, as the periodic one does, timed until every queue is empty and idle.
+    const idle = () => operator.manager.stats().every((c) => c.queueDepth === 0 && c.processing === 0);
+    const reconcilesBefore = operator.manager.stats().reduce((n, c) => n + c.reconciles, 0);
+    const resyncCpu = process.cpuUsage();
+    const resyncStart = Date.now();
+    operator.manager.resyncNow();
+    let quiet = 0;
+    while (quiet < 2 && Date.now() < resyncStart + s.capS * 1000) {
+      await clock.sleep(10);
+      quiet = idle() ? quiet + 1 : 0;
+    }
+    const used = process.cpuUsage(resyncCpu);
+    result.resync = {
+      cpuS: (used.user + used.system) / 1e6,
+      wallS: (Date.now() - resyncStart) / 1000,
+      reconciles: operator.manager.stats().reduce((n, c) => n + c.reconciles, 0) - reconcilesBefore,
+      drained: quiet >= 2,
+    };
+  }
+
+  if (allReady && scenario.kind === 'requests' && scenario.interruptions > 0) {
+    // Simultaneous notices from the cloud; the operator's own poller finds them at its own interval.
+    const victims = machines.filter((m) => m.status?.capacityType === 'spot' && m.status.instanceId).slice(0, scenario.interruptions);
+    const noticeAt = new Map<string, number>();
+    const replacements = new Map<string, string>();
+    const gaps = new Map<string, number>();
+    // The legs of the way, as seen on the watch: the notice recorded on the machine, its replacement created.
+    const recordedAt = new Map<string, number>();
+    const replacementAt = new Map<string, number>();
+    const machineWatch = cluster.watch<GpuMachine>(Kinds.GpuMachine, {}, (e) => {
+      const name = e.object.metadata.name;
+      if (noticeAt.has(name) && e.object.status?.interruption && !recordedAt.has(name)) recordedAt.set(name, Date.now());
+      const replaced = e.object.spec.replaces;
+      if (replaced && noticeAt.has(replaced) && !replacements.has(name)) {
+        replacements.set(name, replaced);
+        replacementAt.set(replaced, Date.now());
+      }
+    });
+    // The watch's first listing of every machine is delivered before the clock starts.
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const m of victims) noticeAt.set(m.metadata.name, cloud.interrupt(m.status!.instanceId!, 'spot-interruption', 120_000).receivedAt);
+    await until(() => {
+      const launches = createCalls(cloud);
+      for (const [machine, replaced] of replacements) {
+        const at = launches.get(machine)?.[0];
+        if (at !== undefined && !gaps.has(replaced)) gaps.set(replaced, at - noticeAt.get(replaced)!);
+      }
+      return gaps.size >= victims.length;
+    }, Date.now() + 60_000);
+    machineWatch.stop();
+    const values = [...gaps.values()];
+    const leg = (from: Map<string, number>, to: Map<string, number>) =>
+      quantile(
+        [...to.entries()].filter(([k]) => from.has(k)).map(([k, at]) => at - from.get(k)!),
+        0.5,
+      );
+    const launchAt = new Map([...gaps.entries()].map(([k, gap]) => [k, noticeAt.get(k)! + gap]));
+    result.interruption = {
+      p50Ms: quantile(values, 0.5),
+      p95Ms: quantile(values, 0.95),
+      n: victims.length,
+      replaced: values.length,
+      pollMs: defaultLifecycleOptions.interruptionPollMs,
+      legsP50Ms: { recorded: leg(noticeAt, recordedAt), replacementCreated: leg(recordedAt, replacementAt), launchCall: leg(replacementAt, launchAt) },
+    };
+  }
+
+  requestWatch.stop();
+  for (const c of operator.manager.stats()) result.reconciles[c.name] = c.reconciles;
+  await operator.stop(10_000);
+  result.rssMb = process.resourceUsage().maxRSS / 1024;
+  return result;
+}
+
+// ---- the parent: one child process per scenario, one line each ----
+
+const fmt = (n: number | undefined, digits = 1) => (n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(digits));
+const thousands = (n: number) => n.toLocaleString('en-US');
+
+function describe(r: Result): string {
+  const sc = r.scenario;
+  const what = sc.kind === 'requests' ? `${thousands(sc.n)} GpuRequests × 1 node` : `1 GpuRequest × ${thousands(sc.n)} nodes`;
+  const parts = [
+    r.readyS !== undefined ? `all Ready in ${fmt(r.readyS)} s` : `${thousands(r.ready)} of ${thousands(r.requested)} requests Ready after ${fmt(r.cappedAtS, 0)} s (cap ${r.capS} s)`,
+    `create → launch call ${fmt(r.launchOverLatency.p50)}× / ${fmt(r.launchOverLatency.p95)}× the sim latency (p50 / p95, n=${r.launchOverLatency.n}` +
+      (r.launchOverLatency.n < (sc.kind === 'requests' ? sc.n : sc.n) ? ` of ${sc.n}: the others had no launch call by the cap)` : ')'),
+    `at most ${r.listingsPerProviderPerRefresh} price listing(s) per provider per refresh (${r.listings} in ${r.refreshes} ${Math.round(r.refreshMs / 1000)} s interval(s))`,
+    `peak RSS ${fmt(r.rssMb, 0)} MB`,
+    `CPU to Ready ${fmt(r.cpuToReadyS)} s`,
+    !r.resync
+      ? 'resync not measured (not all Ready)'
+      : r.resync.drained
+        ? `one full resync ${fmt(r.resync.cpuS, 2)} s CPU (${fmt(r.resync.wallS, 2)} s wall, ${thousands(r.resync.reconciles)} reconciles)`
+        : `one full resync not drained within ${r.capS} s (${fmt(r.resync.cpuS, 2)} s CPU so far)`,
+  ];
+  if (r.failover) parts.push(`capacity error → next launch call p50 ${fmt(r.failover.p50Ms)} ms, p95 ${fmt(r.failover.p95Ms)} ms (n=${r.failover.n})`);
+  if (r.interruption) {
+    const i = r.interruption;
+    parts.push(
+      `notice → replacement launch call p50 ${fmt(i.p50Ms, 0)} ms, p95 ${fmt(i.p95Ms, 0)} ms (${i.replaced} of ${i.n} simultaneous; floor: the ${i.pollMs} ms poll interval; ` +
+        `medians: notice → recorded ${fmt(i.legsP50Ms.recorded, 0)} ms → replacement created ${fmt(i.legsP50Ms.replacementCreated, 0)} ms → launch call ${fmt(i.legsP50Ms.launchCall, 0)} ms)`,
+    );
+  }
+  parts.push(`reconciles ${Object.entries(r.reconciles).map(([k, v]) => `${k} ${thousands(v)}`).join(', ')}`);
+  return `${what}: ${parts.join('; ')}`;
+}
+
+function child(s: Settings, scenario: Scenario): Promise<Result> {
+  const args = [
+    ...process.execArgv,
+    SCRIPT,
+    '--scenario',
+    JSON.stringify(scenario),
+    '--latency-ms',
+    String(s.latencyMs),
+    '--boot-ms',
+    String(s.bootMs),
+    '--cap-s',
+    String(s.capS),
+  ];
+  return new Promise((resolve, reject) => {
+    // The child stops itself at the cap; this only catches one that hangs past it.
+    execFile(process.execPath, args, { maxBuffer: 64 * 2 ** 20, timeout: (3 * s.capS + 120) * 1000 }, (error, stdout, stderr) => {
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      if (error) return reject(new Error(`scenario ${JSON.stringify(scenario)} failed: ${error.message}\n${stderr}`));
+      try {
+        resolve(JSON.parse(last) as Result);
+      } catch {
+        reject(new Error(`scenario ${JSON.stringify(scenario)} printed no result:\n${stdout}\n${stderr}`));
+      }
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const s = parseArgs(process.argv.slice(2));
+  if (s.scenario) {
+    console.log(JSON.stringify(await runScenario(s, s.scenario)));
+    return;
+  }
+  const scenarios: Scenario[] = [
+    ...s.sizes.map((n, i): Scenario => ({ kind: 'requests', n, failover: i === 0, interruptions: i === 0 ? Math.min(s.interruptions, n) : 0 })),
+    ...(s.nodes > 0 ? [{ kind: 'nodes', n: s.nodes } as Scenario] : []),
+  ];
   console.log(
-    `interruption reaction (notice delivered -> replacement launch call), n=${reaction.length}: ` +
-      `p50 ${quantile(reaction, 0.5).toFixed(0)} ms, p95 ${quantile(reaction, 0.95).toFixed(0)} ms, max ${(reaction.at(-1) ?? NaN).toFixed(0)} ms` +
-      (noCapacity ? ` (${noCapacity} more had no capacity left for a replacement)` : ''),
+    `bench: sim GpuProvider at ${s.latencyMs} ms per call, ${s.bootMs / 1000} s boots; Operator with default lifecycle options ` +
+      `(clusterName bench), RealClock, in-memory cluster; cap ${s.capS} s per scenario; ` +
+      `load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs at the start`,
   );
-  console.log(`heap used: ${(heapBefore / 2 ** 20).toFixed(1)} MiB before, ${(heapAfter / 2 ** 20).toFixed(1)} MiB after`);
+  const results: Result[] = [];
+  for (const scenario of scenarios) {
+    const r = await child(s, scenario);
+    results.push(r);
+    console.log(describe(r));
+  }
+  if (s.json) {
+    const single = (n: number) => results.find((r) => r.scenario.kind === 'requests' && r.scenario.n === n);
+    const first = results.find((r) => r.scenario.kind === 'requests' && r.scenario.failover);
+    const nodes = results.find((r) => r.scenario.kind === 'nodes');
+    const k1 = single(1000);
+    const k10 = single(10000);
+    const figures = {
+      launch_over_latency_p50_1k: k1?.launchOverLatency.p50,
+      launch_over_latency_p95_1k: k1?.launchOverLatency.p95,
+      ready_s_1k: k1?.readyS,
+      ready_s_10k: k10?.readyS,
+      rss_mb_10k: k10?.readyS !== undefined ? k10.rssMb : undefined,
+      resync_cpu_s_10k: k10?.resync?.drained ? k10.resync.cpuS : undefined,
+      ready_s_100_nodes: nodes?.scenario.n === 100 ? nodes.readyS : undefined,
+      capacity_error_to_next_launch_ms_p95: first?.failover?.p95Ms,
+      notice_to_replacement_launch_ms_p95: first?.interruption?.p95Ms,
+      price_listings_per_provider_per_refresh: Math.max(...results.map((r) => r.listingsPerProviderPerRefresh)),
+      sim_latency_ms: s.latencyMs,
+    };
+    // A figure a capped scenario did not reach is null, never a number it did not measure.
+    console.log(JSON.stringify(figures, (_k, v: unknown) => (typeof v === "number" && Number.isFinite(v) ? Number(v.toFixed(3)) : v === undefined || typeof v === "number" ? null : v)));
+  }
 }
 
 main().then(
   () => process.exit(0),
   (e: unknown) => {
-    console.error(e);
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
     process.exit(1);
   },
 );

@@ -186,6 +186,19 @@ describe('ControllerManager', () => {
     await manager.stop();
   });
 
+  it('resyncs at once on resyncNow, and not at all while stopped', async () => {
+    const { cluster, manager, calls, settle } = setup({ resyncPeriodMs: 60_000 });
+    await cluster.create(Kinds.GpuRequest, gpuRequest('a'));
+    manager.resyncNow();
+    manager.start();
+    await settle();
+    calls.length = 0;
+    manager.resyncNow();
+    await settle();
+    expect(calls.map((c) => c.key)).toEqual(['ml/a']);
+    await manager.stop();
+  });
+
   it('on stop, stops watching and waits for reconciles in flight', async () => {
     const { cluster, manager, calls, clock, settle, setBehaviour } = setup();
     let finish!: () => void;
