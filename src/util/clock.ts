@@ -8,6 +8,12 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Runs `fn` after `ms`; returns a cancel function. */
   setTimer(ms: number, fn: () => void): () => void;
+  /**
+   * Lets timers and I/O run before the caller goes on. A loop whose awaits all resolve
+   * at once (an in-memory cluster, a warm cache) would otherwise starve them: lease
+   * renewals, probes, the provider calls' own timers.
+   */
+  yieldToEvents(): Promise<void>;
 }
 
 function abortError(signal: AbortSignal): Error {
@@ -38,6 +44,10 @@ export class RealClock implements Clock {
     const timer = setTimeout(fn, ms);
     timer.unref?.();
     return () => clearTimeout(timer);
+  }
+
+  yieldToEvents(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -77,6 +87,11 @@ export class FakeClock implements Clock {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /** Fake time has no other events to let through: a microtask turn is enough. */
+  yieldToEvents(): Promise<void> {
+    return Promise.resolve();
   }
 
   setTimer(ms: number, fn: () => void): () => void {

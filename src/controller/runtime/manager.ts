@@ -340,6 +340,8 @@ export class ControllerManager {
       } finally {
         queue.done(key);
       }
+      // Between reconciles, timers and I/O get their turn (see Clock.yieldToEvents).
+      await this.clock.yieldToEvents();
     }
   }
 
