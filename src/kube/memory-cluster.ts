@@ -32,6 +32,8 @@ export interface MemoryClusterOptions {
   clock?: Clock;
   /** Returns a message to refuse an object, as the API server does when the CRD schema fails. */
   validate?: (obj: KubeObject) => string | undefined;
+  /** Source of object uids (and Event name suffixes); random unless a run must replay exactly. */
+  uid?: () => string;
 }
 
 export interface EventFilter {
@@ -86,6 +88,7 @@ function desiredState(obj: KubeObject): Record<string, unknown> {
 export class MemoryCluster implements ClusterPort {
   private readonly clock: Clock;
   private readonly validate: ((obj: KubeObject) => string | undefined) | undefined;
+  private readonly uid: () => string;
   /** kind key -> "namespace/name" -> object */
   private readonly objects = new Map<string, Map<string, KubeObject>>();
   private readonly kindsByKey = new Map<string, ResourceKind>();
@@ -98,6 +101,7 @@ export class MemoryCluster implements ClusterPort {
   constructor(opts: MemoryClusterOptions = {}) {
     this.clock = opts.clock ?? new RealClock();
     this.validate = opts.validate;
+    this.uid = opts.uid ?? randomUUID;
   }
 
   /** The next `times` calls of `op` throw `err` instead of doing anything. */
@@ -238,7 +242,7 @@ export class MemoryCluster implements ClusterPort {
     this.createNow(Kinds.Event, {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `${e.involved.name}.${randomUUID().replaceAll('-', '').slice(0, 16)}`, namespace },
+      metadata: { name: `${e.involved.name}.${this.uid().replaceAll('-', '').slice(0, 16)}`, namespace },
       involvedObject: deepCopy(e.involved),
       type: e.type,
       reason: e.reason,
@@ -338,7 +342,7 @@ export class MemoryCluster implements ClusterPort {
       else delete obj.status;
     }
     delete obj.metadata.deletionTimestamp;
-    obj.metadata.uid = randomUUID();
+    obj.metadata.uid = this.uid();
     obj.metadata.creationTimestamp = new Date(this.clock.now()).toISOString();
     obj.metadata.generation = 1;
     this.checkValid(obj);
