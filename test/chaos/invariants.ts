@@ -1,0 +1,123 @@
+/**
+ * What must hold whatever the faults, checked against the sim cloud's own ledger (every
+ * instance it ever made, terminated ones included) and the cluster's objects, never
+ * against what the operator believes:
+ *
+ * 1. no instance is billed without a GpuMachine holding it once the garbage collector
+ *    has had its grace period and a scan;
+ * 2. no GpuMachine name ever has two instances;
+ * 3. a GpuMachine's finalizer never comes off while its instance is billed;
+ * 4. no Node of this cluster outlives its GpuMachine (beyond the collector's bound);
+ * 5. every remaining request is Ready again after the faults stop (checked by the runner);
+ * 6. once everything is deleted, nothing is billed and no GpuMachine is left (runner).
+ */
+import { Labels } from '../../src/api/constants.js';
+import type { GpuMachine } from '../../src/api/types.js';
+import { defaultLifecycleOptions } from '../../src/controller/context.js';
+import { machineOfInstance } from '../../src/controller/machine/naming.js';
+import { Kinds, type Node } from '../../src/kube/types.js';
+import type { Instance } from '../../src/providers/types.js';
+import { CLUSTER_NAME, type World } from './world.js';
+
+/** What the collector may take beyond its grace period: one scan, plus calls, retries and termination. */
+const SCAN_MS = defaultLifecycleOptions.orphanScanMs;
+const GRACE_MS = defaultLifecycleOptions.orphanGraceMs;
+const NODE_GRACE_MS = 2 * 60_000;
+const SLACK_MS = 60_000;
+
+export const billed = (i: Instance) => i.state !== 'terminated';
+
+export class Checker {
+  /** One line per distinct violation, in the order found. */
+  readonly violations: string[] = [];
+  private readonly seen = new Set<string>();
+  private readonly orphanSince = new Map<string, number>();
+  private readonly nodeOrphanSince = new Map<string, number>();
+  /** When the faults stopped; the collectors' bounds count from then. */
+  faultsEndedAt: number | undefined;
+
+  constructor(private readonly world: World) {
+    // The harness's own watch: a GpuMachine is DELETED exactly when its last finalizer comes off.
+    world.cluster.watch<GpuMachine>(Kinds.GpuMachine, {}, (e) => {
+      if (e.type === 'DELETED') this.finalizerRemoved(e.object);
+    });
+  }
+
+  violate(invariant: string, key: string, message: string): void {
+    if (this.seen.has(`${invariant}/${key}`)) return;
+    this.seen.add(`${invariant}/${key}`);
+    this.violations.push(`(${invariant}) ${message}`);
+    this.world.log(`VIOLATION (${invariant}) ${message}`);
+  }
+
+  private finalizerRemoved(m: GpuMachine): void {
+    const now = this.world.now;
+    // A create that lands in this very tick was sent before the lookup and is the collector's to catch (1).
+    const still = this.world.cloud.ledger().filter((i) => machineOfInstance(i) === m.metadata.name && billed(i) && i.launchedAt < now);
+    for (const i of still) {
+      this.violate('3', m.metadata.name, `finalizer of GpuMachine ${m.metadata.name} removed while its instance ${i.id} is ${i.state}`);
+    }
+  }
+
+  /** Checks what holds at every moment; called once per step of fake time. */
+  async step(): Promise<void> {
+    const { world } = this;
+    const ledger = world.cloud.ledger();
+    const byMachine = new Map<string, Instance[]>();
+    for (const i of ledger) {
+      const name = machineOfInstance(i) ?? '';
+      byMachine.set(name, [...(byMachine.get(name) ?? []), i]);
+    }
+    for (const [name, list] of byMachine) {
+      if (list.length > 1) this.violate('2', name, `GpuMachine ${name} has ${list.length} instances: ${list.map((i) => `${i.id} (${i.state})`).join(', ')}`);
+    }
+    if (this.faultsEndedAt === undefined) return;
+
+    const machines = new Set((await world.cluster.list<GpuMachine>(Kinds.GpuMachine)).map((m) => m.metadata.name));
+    const now = world.now;
+    const from = Math.max(this.faultsEndedAt, world.startedAt);
+    for (const i of ledger.filter(billed)) {
+      const name = machineOfInstance(i) ?? '';
+      if (machines.has(name)) {
+        this.orphanSince.delete(i.id);
+        continue;
+      }
+      const since = this.orphanSince.get(i.id) ?? now;
+      this.orphanSince.set(i.id, since);
+      const bound = Math.max(i.launchedAt + GRACE_MS, since, from) + SCAN_MS + SLACK_MS;
+      if (now > bound) {
+        this.violate('1', i.id, `instance ${i.id} (${i.state}, name ${name}) billed with no GpuMachine for ${Math.round((now - since) / 1000)}s, past the collector's grace period`);
+      }
+    }
+    for (const node of await this.ourNodes()) {
+      const machine = node.metadata.labels?.[Labels.machine] ?? '';
+      if (machines.has(machine)) {
+        this.nodeOrphanSince.delete(node.metadata.name);
+        continue;
+      }
+      const since = this.nodeOrphanSince.get(node.metadata.name) ?? now;
+      this.nodeOrphanSince.set(node.metadata.name, since);
+      const created = Date.parse(node.metadata.creationTimestamp ?? new Date(now).toISOString());
+      const bound = Math.max(created + NODE_GRACE_MS, since, from) + SCAN_MS + SLACK_MS;
+      if (now > bound) this.violate('4', node.metadata.name, `Node ${node.metadata.name} left ${Math.round((now - since) / 1000)}s after its GpuMachine ${machine} was deleted`);
+    }
+  }
+
+  /** Once the world is quiet: every billed instance has its GpuMachine, every Node of ours too. */
+  async strict(when: string): Promise<void> {
+    const { world } = this;
+    const machines = new Set((await world.cluster.list<GpuMachine>(Kinds.GpuMachine)).map((m) => m.metadata.name));
+    for (const i of world.cloud.ledger().filter(billed)) {
+      const name = machineOfInstance(i) ?? '';
+      if (!machines.has(name)) this.violate('1', i.id, `${when}: instance ${i.id} (${i.state}, name ${name}) billed with no GpuMachine`);
+    }
+    for (const node of await this.ourNodes()) {
+      const machine = node.metadata.labels?.[Labels.machine] ?? '';
+      if (!machines.has(machine)) this.violate('4', node.metadata.name, `${when}: Node ${node.metadata.name} left after its GpuMachine ${machine} was deleted`);
+    }
+  }
+
+  async ourNodes(): Promise<Node[]> {
+    return this.world.cluster.list<Node>(Kinds.Node, { labelSelector: { [Labels.cluster]: CLUSTER_NAME } });
+  }
+}
