@@ -45,6 +45,12 @@ export interface Plan {
   seed: number;
   bootMs: number;
   terminateMs: number;
+  /**
+   * false: the cloud keeps no idempotency tokens (as Lambda, RunPod, Paperspace): the
+   * adapter looks the name up before each create, and a create that slips past that
+   * lookup makes a second machine.
+   */
+  idempotentCloud: boolean;
   requests: RequestPlan[];
   faults: Fault[];
 }
@@ -97,12 +103,13 @@ function requestPlan(rng: Random, name: string, model: (typeof MODELS)[number], 
 }
 
 function crash(rng: Random, at: number): Fault {
-  return {
-    at,
-    pick: rng.int(0, 2 ** 31),
-    kind: 'crash',
-    point: { call: rng.pick(CRASH_CALLS), when: rng.pick(['before', 'after'] as const), skip: rng.int(0, 2), downMs: rng.int(0, 30) * 1000 },
-  };
+  const downMs = rng.pick([0, 0, 1, 5, 15, 30]) * 1000;
+  const when = rng.pick(['before', 'after'] as const);
+  // Half the crashes hit one named call; the others the Nth write of any kind, which over the seeds is every write there is.
+  const point = rng.chance(0.5)
+    ? { call: rng.pick(CRASH_CALLS), when, skip: rng.int(0, 2), downMs }
+    : { call: 'any side effect' as const, when, skip: rng.int(0, 40), downMs };
+  return { at, pick: rng.int(0, 2 ** 31), kind: 'crash', point };
 }
 
 function fault(rng: Random, at: number, requests: RequestPlan[], spare: (typeof MODELS)[number][]): Fault {
@@ -158,6 +165,18 @@ function fault(rng: Random, at: number, requests: RequestPlan[], spare: (typeof 
   }
 }
 
+function churnFault(rng: Random, at: number, requests: RequestPlan[]): Fault {
+  const base = { at, pick: rng.int(0, 2 ** 31) };
+  switch (rng.pick(['scale', 'delete-machine', 'interrupt'] as const)) {
+    case 'scale':
+      return { ...base, kind: 'scale', request: rng.pick(requests).name, nodes: rng.int(1, 5) };
+    case 'delete-machine':
+      return { ...base, kind: 'delete-machine' };
+    case 'interrupt':
+      return { ...base, kind: 'interrupt', noticeMs: rng.pick([0, 5_000, 30_000, 120_000]) };
+  }
+}
+
 export function planFor(seed: number, rng: Random = seeded(seed)): Plan {
   const models = [...MODELS];
   // A seeded shuffle: which models the first requests get, and which are left for later ones.
@@ -175,16 +194,15 @@ export function planFor(seed: number, rng: Random = seeded(seed)): Plan {
   const moment = () => (rng.chance(0.5) ? rng.int(1, 150) : rng.int(1, FAULT_WINDOW_MS / 1000 - 60)) * 1000;
   const crashes = rng.int(1, 3);
   for (let i = 0; i < crashes; i++) faults.push(crash(rng, moment()));
-  const n = rng.int(2, 7);
+  const n = rng.int(2, 6);
   for (let i = 0; i < n; i++) faults.push(fault(rng, moment(), planned, models));
+  // Churn, so that later crashes meet launches and terminations too, not only a quiet world.
+  const churn = rng.int(1, 3);
+  for (let i = 0; i < churn; i++) faults.push(churnFault(rng, rng.int(60, FAULT_WINDOW_MS / 1000 - 60) * 1000, planned));
   faults.sort((a, b) => a.at - b.at);
-  return {
-    seed,
-    bootMs: rng.pick([1_000, 2_000, 5_000, 15_000]),
-    terminateMs: rng.pick([200, 500, 2_000, 5_000]),
-    requests,
-    faults,
-  };
+  const bootMs = rng.pick([1_000, 2_000, 5_000, 15_000]);
+  const terminateMs = rng.pick([200, 500, 2_000, 5_000]);
+  return { seed, bootMs, terminateMs, idempotentCloud: rng.chance(0.5), requests, faults };
 }
 
 export function describeFault(f: Fault): string {
@@ -233,5 +251,5 @@ export function describeFault(f: Fault): string {
 
 export function describePlan(p: Plan): string {
   const reqs = p.requests.map((r) => `${r.name} ${r.model}x${r.nodes} ${r.capacityTypes.join('/')}`).join(', ');
-  return `[${reqs}; boot ${p.bootMs / 1000}s] ${p.faults.map(describeFault).join(', ')}`;
+  return `[${reqs}; boot ${p.bootMs / 1000}s${p.idempotentCloud ? '' : '; no idempotency tokens'}] ${p.faults.map(describeFault).join(', ')}`;
 }

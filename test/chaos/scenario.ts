@@ -54,7 +54,7 @@ class Run {
     readonly log: (line: string) => void,
   ) {
     const rng = streams(plan.seed);
-    this.world = new World({ rng, bootMs: plan.bootMs, terminateMs: plan.terminateMs, log });
+    this.world = new World({ rng, idempotentCloud: plan.idempotentCloud, bootMs: plan.bootMs, terminateMs: plan.terminateMs, log });
     this.checker = new Checker(this.world);
   }
 

@@ -46,8 +46,12 @@ export type CallName =
   | `${'get' | 'list'} ${string}`
   | `provider ${'create' | 'delete' | 'get' | 'list' | 'listOffers' | 'pollInterruptions' | 'checkCredentials'}`;
 
+/** Writes to the cluster and the cloud: what a crash can leave half done. */
+export const isSideEffect = (call: CallName) => /^(create|replace|patch|delete) /.test(call) || call === 'provider create' || call === 'provider delete';
+
 export interface CrashPoint {
-  call: CallName;
+  /** A call, or any side effect (counted with `skip`: the operator dies at its Nth write from now). */
+  call: CallName | 'any side effect';
   when: 'before' | 'after';
   /** Matching calls let through before the one that kills. */
   skip: number;
@@ -198,7 +202,13 @@ class ChaosProvider implements CloudProvider {
     return this.world.around(this.life, 'provider listOffers', {}, () => this.inner.listOffers(signal));
   }
   create(req: LaunchRequest, signal?: AbortSignal): Promise<Instance> {
-    return this.world.around(this.life, 'provider create', { name: req.name }, () => this.inner.create(req, signal));
+    return this.world.around(this.life, 'provider create', { name: req.name }, async () => {
+      if (this.world.idempotentCloud) return this.inner.create(req, signal);
+      // What the name-keyed adapters do: look the name up, and launch with nothing the cloud could deduplicate by.
+      const existing = (await this.inner.list(signal)).find((i) => i.name === req.name);
+      if (existing) return existing;
+      return this.inner.create({ ...req, idempotencyKey: `${req.idempotencyKey}/${++this.world.launchCalls}` }, signal);
+    });
   }
   get(id: string, signal?: AbortSignal): Promise<Instance> {
     return this.world.around(this.life, 'provider get', {}, () => this.inner.get(id, signal));
@@ -216,6 +226,8 @@ class ChaosProvider implements CloudProvider {
 
 export interface WorldOptions {
   rng: { names: Random; uids: Random };
+  /** See Plan.idempotentCloud. */
+  idempotentCloud: boolean;
   bootMs: number;
   terminateMs: number;
   log: (line: string) => void;
@@ -236,6 +248,9 @@ export class World {
   startedAt = 0;
   incarnations = 0;
   watchesDropped = false;
+  readonly idempotentCloud: boolean;
+  /** Create calls that reached the cloud, for keys no cloud deduplicates by. */
+  launchCalls = 0;
   /** Reconciles by controller name, every incarnation together. */
   readonly reconciles = new Map<string, number>();
   private life: Incarnation | undefined;
@@ -247,6 +262,7 @@ export class World {
   private readonly stopping: Promise<void>[] = [];
 
   constructor(private readonly opts: WorldOptions) {
+    this.idempotentCloud = opts.idempotentCloud;
     this.cluster = new MemoryCluster({
       clock: this.clock,
       uid: () => opts.rng.uids.uuid(),
@@ -406,7 +422,7 @@ export class World {
   }
 
   private maybeCrash(life: Incarnation, call: CallName, when: 'before' | 'after'): void {
-    const p = this.crashes.find((c) => c.call === call && c.when === when);
+    const p = this.crashes.find((c) => (c.call === call || (c.call === 'any side effect' && isSideEffect(call))) && c.when === when);
     if (!p) return;
     if (p.skip > 0) {
       p.skip--;
