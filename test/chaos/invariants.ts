@@ -9,7 +9,10 @@
  * 3. a GpuMachine's finalizer never comes off while its instance is billed;
  * 4. no Node of this cluster outlives its GpuMachine (beyond the collector's bound);
  * 5. every remaining request is Ready again after the faults stop (checked by the runner);
- * 6. once everything is deleted, nothing is billed and no GpuMachine is left (runner).
+ * 6. once everything is deleted, nothing is billed and no GpuMachine is left (runner);
+ * 7. an interruption notice the cloud sends for a held machine is recorded on its
+ *    GpuMachine, unless the operator died meanwhile (the sim, as a poll, forgets what it
+ *    returned once) or the machine was going anyway.
  */
 import { Labels } from '../../src/api/constants.js';
 import type { GpuMachine } from '../../src/api/types.js';
@@ -24,6 +27,14 @@ const SCAN_MS = defaultLifecycleOptions.orphanScanMs;
 const GRACE_MS = defaultLifecycleOptions.orphanGraceMs;
 const NODE_GRACE_MS = 2 * 60_000;
 const SLACK_MS = 60_000;
+/** Polls, retries through a storm and backoff: a notice is on its GpuMachine by then. */
+const NOTICE_MS = 2 * 60_000;
+
+interface SentNotice {
+  instanceId: string;
+  machine: string;
+  at: number;
+}
 
 export const billed = (i: Instance) => i.state !== 'terminated';
 
@@ -35,11 +46,43 @@ export class Checker {
   private readonly nodeOrphanSince = new Map<string, number>();
   /** When the faults stopped; the collectors' bounds count from then. */
   faultsEndedAt: number | undefined;
+  private notices: SentNotice[] = [];
+  /** GpuMachines seen with an interruption recorded, and when each was first seen going. */
+  private readonly interrupted = new Set<string>();
+  private readonly goingSince = new Map<string, number>();
+  private readonly existing = new Set<string>();
 
   constructor(private readonly world: World) {
     // The harness's own watch: a GpuMachine is DELETED exactly when its last finalizer comes off.
     world.cluster.watch<GpuMachine>(Kinds.GpuMachine, {}, (e) => {
+      const name = e.object.metadata.name;
+      if (e.type === 'DELETED') this.existing.delete(name);
+      else this.existing.add(name);
+      if (e.object.status?.interruption) this.interrupted.add(name);
+      if ((e.object.metadata.deletionTimestamp || e.type === 'DELETED') && !this.goingSince.has(name)) this.goingSince.set(name, world.now);
       if (e.type === 'DELETED') this.finalizerRemoved(e.object);
+    });
+  }
+
+  /** The cloud is about to queue an interruption notice for this instance. */
+  noticeSent(instanceId: string): void {
+    const inst = this.world.cloud.ledger().find((i) => i.id === instanceId);
+    const machine = inst ? machineOfInstance(inst) : undefined;
+    if (!machine || !this.existing.has(machine) || this.goingSince.has(machine)) return;
+    this.notices.push({ instanceId, machine, at: this.world.now });
+  }
+
+  private checkNotices(): void {
+    const now = this.world.now;
+    this.notices = this.notices.filter((n) => {
+      if (this.interrupted.has(n.machine)) return false;
+      if (now - n.at < NOTICE_MS) return true;
+      const going = this.goingSince.get(n.machine);
+      const died = this.world.deaths.some((t) => t >= n.at && t <= n.at + NOTICE_MS);
+      if ((going === undefined || going > n.at + NOTICE_MS) && !died) {
+        this.violate('7', n.instanceId, `interruption notice for ${n.instanceId} (GpuMachine ${n.machine}) never recorded on the GpuMachine (${Math.round((now - n.at) / 1000)}s, no crash meanwhile)`);
+      }
+      return false;
     });
   }
 
@@ -71,6 +114,7 @@ export class Checker {
     for (const [name, list] of byMachine) {
       if (list.length > 1) this.violate('2', name, `GpuMachine ${name} has ${list.length} instances: ${list.map((i) => `${i.id} (${i.state})`).join(', ')}`);
     }
+    this.checkNotices();
     if (this.faultsEndedAt === undefined) return;
 
     const machines = new Set((await world.cluster.list<GpuMachine>(Kinds.GpuMachine)).map((m) => m.metadata.name));

@@ -30,6 +30,7 @@ export type Fault = { at: number; pick: number } & (
   | { kind: 'watch-drop'; forMs: number }
   | { kind: 'conflicts'; times: number }
   | { kind: 'kube-errors'; call: CallName; times: number }
+  | { kind: 'api-brownout'; forMs: number; p: number }
   | { kind: 'interrupt-booting'; noticeMs: number }
   | { kind: 'interrupt'; noticeMs: number }
   | { kind: 'delete-mid-launch'; when: 'before' | 'after' }
@@ -116,7 +117,7 @@ function fault(rng: Random, at: number, requests: RequestPlan[], spare: (typeof 
   const base = { at, pick: rng.int(0, 2 ** 31) };
   const kinds = [
     'crash', 'crash', 'crash', 'crash', 'kill', 'rate-limit', 'server-errors', 'lost-answers', 'lost-answers',
-    'create-refused', 'capacity-out', 'watch-drop', 'conflicts', 'kube-errors', 'interrupt-booting', 'interrupt',
+    'create-refused', 'capacity-out', 'watch-drop', 'conflicts', 'kube-errors', 'api-brownout', 'api-brownout', 'interrupt-booting', 'interrupt',
     'delete-mid-launch', 'delete-machine', 'scale', 'delete-request', 'add-request', 'join-fails', 'node-not-ready',
   ] as const;
   const kind = rng.pick(kinds);
@@ -141,6 +142,8 @@ function fault(rng: Random, at: number, requests: RequestPlan[], spare: (typeof 
       return { ...base, kind, times: rng.int(1, 6) };
     case 'kube-errors':
       return { ...base, kind, call: rng.pick(KUBE_ERROR_CALLS), times: rng.int(1, 4) };
+    case 'api-brownout':
+      return { ...base, kind, forMs: rng.int(5, 120) * 1000, p: rng.pick([0.1, 0.3, 0.6]) };
     case 'interrupt-booting':
     case 'interrupt':
       return { ...base, kind, noticeMs: rng.pick([0, 5_000, 30_000, 120_000]) };
@@ -228,6 +231,8 @@ export function describeFault(f: Fault): string {
       return `conflicts x${f.times}${at}`;
     case 'kube-errors':
       return `500 on ${f.call} x${f.times}${at}`;
+    case 'api-brownout':
+      return `API server brownout ${f.forMs / 1000}s (${f.p * 100}% of calls fail)${at}`;
     case 'interrupt-booting':
       return `interrupt booting (notice ${f.noticeMs / 1000}s)${at}`;
     case 'interrupt':

@@ -9,6 +9,7 @@ import type { GpuMachine, GpuRequest } from '../../src/api/types.js';
 import { isNodeReady } from '../../src/kube/nodes.js';
 import { Kinds, type KubeObject, type Node } from '../../src/kube/types.js';
 import { InsufficientCapacityError, QuotaExceededError } from '../../src/providers/errors.js';
+import type { Instance } from '../../src/providers/types.js';
 import { Checker, billed } from './invariants.js';
 import { describePlan, FAULT_WINDOW_MS, planFor, type Fault, type Plan, type RequestPlan } from './plan.js';
 import { seeded, streams } from './prng.js';
@@ -182,6 +183,13 @@ class Run {
     this.at(forMs, what, once);
   }
 
+  private interrupt(inst: Instance, noticeMs: number): void {
+    const kind = inst.capacityType === 'spot' ? 'spot-interruption' : 'scheduled-maintenance';
+    // The checker looks first: a notice of 0 s reclaims the machine at once.
+    this.checker.noticeSent(inst.id);
+    this.world.cloud.interrupt(inst.id, kind, noticeMs);
+  }
+
   private async inject(f: Fault): Promise<void> {
     const { world } = this;
     const pick = seeded(f.pick);
@@ -232,6 +240,10 @@ class Run {
         world.log(`next ${f.times} "${f.call}" fail with 500`);
         world.failKube(f.call, f.times);
         return;
+      case 'api-brownout':
+        world.log(`API server brownout: ${f.p * 100}% of calls fail for ${f.forMs / 1000}s`);
+        world.brownOut(f.forMs, f.p, pick);
+        return;
       case 'interrupt-booting':
         world.log('armed: interrupt the next machine while it boots');
         world.addHook((call, when, d) => {
@@ -241,7 +253,7 @@ class Run {
             const inst = world.cloud.ledger().find((i) => i.id === id);
             if (!inst || !billed(inst)) return;
             world.log(`interrupt ${id} (${inst.state}), notice ${f.noticeMs / 1000}s`);
-            world.cloud.interrupt(id, inst.capacityType === 'spot' ? 'spot-interruption' : 'scheduled-maintenance', f.noticeMs);
+            this.interrupt(inst, f.noticeMs);
           });
           return true;
         });
@@ -251,7 +263,7 @@ class Run {
         if (!live.length) return;
         const inst = pick.pick(live);
         world.log(`interrupt ${inst.id} (${inst.state}), notice ${f.noticeMs / 1000}s`);
-        world.cloud.interrupt(inst.id, inst.capacityType === 'spot' ? 'spot-interruption' : 'scheduled-maintenance', f.noticeMs);
+        this.interrupt(inst, f.noticeMs);
         return;
       }
       case 'delete-mid-launch':

@@ -249,6 +249,8 @@ export class World {
   incarnations = 0;
   watchesDropped = false;
   readonly idempotentCloud: boolean;
+  /** When each operator was killed. */
+  readonly deaths: number[] = [];
   /** Create calls that reached the cloud, for keys no cloud deduplicates by. */
   launchCalls = 0;
   /** Reconciles by controller name, every incarnation together. */
@@ -258,6 +260,7 @@ export class World {
   private crashes: CrashPoint[] = [];
   private hooks: CallHook[] = [];
   private kubeFailures: KubeFailure[] = [];
+  private brownout: { until: number; p: number; rng: Random } | undefined;
   private readonly usedNames = new Set<string>();
   private readonly stopping: Promise<void>[] = [];
 
@@ -332,6 +335,7 @@ export class World {
     const life = this.life;
     if (!life || life.dead) return;
     life.dead = true;
+    this.deaths.push(this.now);
     for (const w of life.watches) w.handle.stop();
     life.watches.clear();
     const op = this.operator;
@@ -376,6 +380,21 @@ export class World {
 
   clearKubeFailures(): void {
     this.kubeFailures = [];
+    this.brownout = undefined;
+  }
+
+  /**
+   * For `forMs`, each of the operator's API server calls fails with a 500 with chance
+   * `p`: half before the server acts, half after it has (the answer is what is lost).
+   */
+  brownOut(forMs: number, p: number, rng: Random): void {
+    this.brownout = { until: this.now + forMs, p, rng };
+  }
+
+  private brownedOut(call: CallName): 'before' | 'after' | undefined {
+    const b = this.brownout;
+    if (!b || this.now >= b.until || call.startsWith('provider ') || b.rng.next() >= b.p) return undefined;
+    return b.rng.chance(0.5) ? 'before' : 'after';
   }
 
   /** Every watch of the operator stops receiving events (a dropped connection). */
@@ -407,10 +426,13 @@ export class World {
       failure.left--;
       throw new KubeError(`etcdserver: request timed out (${call})`, 500);
     }
+    const brownout = this.brownedOut(call);
+    if (brownout === 'before') throw new KubeError(`etcdserver: request timed out (${call})`, 500);
     this.runHooks(call, 'before', detail);
     this.maybeCrash(life, call, 'before');
     const out = await fn();
     life.check(call);
+    if (brownout === 'after') throw new KubeError(`etcdserver: leader changed (${call}); the write may have happened`, 500);
     this.runHooks(call, 'after', { ...detail, instance: call === 'provider create' ? (out as Instance) : undefined });
     this.maybeCrash(life, call, 'after');
     return out;
