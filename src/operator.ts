@@ -136,9 +136,8 @@ export class Operator {
       clock,
       logger,
       intervalMs: options.interruptionPollMs,
-      onNotice: async (notice) => {
-        await this.router.deliver(notice);
-      },
+      // A notice for an instance no GpuMachine records yet (its launch answer not written) is offered again.
+      onNotice: async (notice) => (await this.router.deliver(notice)) !== 'unknown-instance',
     });
     if (opts.identity) {
       this.elector = new LeaderElector({

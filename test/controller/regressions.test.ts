@@ -1,0 +1,71 @@
+/**
+ * Failures the seeded fault-injection suite (`npm run chaos`) found, each named after
+ * the seed that showed it, kept here so that they stay fixed.
+ */
+import { InterruptionPoller } from '../../src/controller/interruption/poller.js';
+import type { CloudProvider, InterruptionNotice } from '../../src/providers/types.js';
+import { FakeClock } from '../../src/util/clock.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { machinesOf, readyRequest, setup, until } from '../support/operator-fixture.js';
+
+function pollerOf(clock: FakeClock, notices: InterruptionNotice[][], onNotice: (n: InterruptionNotice) => Promise<boolean | void>) {
+  const provider = { name: 'sim', pollInterruptions: async () => notices.shift() ?? [] } as unknown as CloudProvider;
+  return new InterruptionPoller({ providers: { all: () => [provider], get: () => provider }, clock, logger: silentLogger(), intervalMs: 1_000, onNotice });
+}
+
+describe('regressions found by the chaos suite', () => {
+  test('seed 115: a notice whose recording failed is handed on again at the next poll, not forgotten', async () => {
+    const clock = new FakeClock();
+    const notice: InterruptionNotice = { provider: 'sim', instanceId: 'sim-1', kind: 'spot-interruption', receivedAt: clock.now(), deadline: clock.now() + 120_000 };
+    const other: InterruptionNotice = { ...notice, instanceId: 'sim-2' };
+    const attempts: string[] = [];
+    const recorded: string[] = [];
+    const poller = pollerOf(clock, [[notice, other]], async (n) => {
+      attempts.push(n.instanceId);
+      if (attempts.length === 1) throw new Error('Operation cannot be fulfilled: the object has been modified');
+      recorded.push(n.instanceId);
+    });
+    // The provider returns the notices once; the first recording fails.
+    expect(await poller.pollOnce()).toBe(1);
+    expect(recorded).toEqual(['sim-2']);
+    expect(await poller.pollOnce()).toBe(1);
+    expect(recorded).toEqual(['sim-2', 'sim-1']);
+    expect(await poller.pollOnce()).toBe(0);
+    expect(attempts).toEqual(['sim-1', 'sim-2', 'sim-1']);
+  });
+
+  test('seed 192: a notice for an instance no GpuMachine records yet is offered again until one does, and not after its deadline', async () => {
+    const clock = new FakeClock();
+    const notice: InterruptionNotice = { provider: 'sim', instanceId: 'sim-1', kind: 'spot-interruption', receivedAt: clock.now(), deadline: clock.now() + 30_000 };
+    let known = false;
+    const offered: number[] = [];
+    const poller = pollerOf(clock, [[notice], [], [{ ...notice, instanceId: 'sim-9' }]], async (n) => {
+      offered.push(clock.now());
+      return n.instanceId === 'sim-1' && known;
+    });
+    expect(await poller.pollOnce()).toBe(0);
+    known = true;
+    expect(await poller.pollOnce()).toBe(1);
+    // sim-9 is never known: offered while its deadline lasts, then dropped.
+    expect(await poller.pollOnce()).toBe(0);
+    await clock.advance(30_000);
+    offered.length = 0;
+    expect(await poller.pollOnce()).toBe(0);
+    expect(offered).toEqual([]);
+  });
+
+  test('seed 115: an interruption arriving while status writes conflict is still recorded and the machine replaced', async () => {
+    const f = await setup();
+    const req = await readyRequest(f, { gpu: { model: 'L4', count: 1 } });
+    const [machine] = await machinesOf(f, req);
+    // More conflicts than the router retries: its write fails, the notice must survive that.
+    f.cluster.conflictNext(6);
+    f.cloud.interrupt(machine!.status!.instanceId!, 'spot-interruption', 120_000);
+    await until(f, async () => (await machinesOf(f, req)).some((m) => m.metadata.name === machine!.metadata.name && m.status?.interruption), {
+      maxMs: 60_000,
+      explain: async () => JSON.stringify((await machinesOf(f, req)).map((m) => [m.metadata.name, m.status?.phase])),
+    });
+    await until(f, async () => (await machinesOf(f, req)).some((m) => m.spec.replaces === machine!.metadata.name), { maxMs: 60_000 });
+    await f.operator.stop();
+  });
+});
