@@ -2,8 +2,13 @@
  * Failures the seeded fault-injection suite (`npm run chaos`) found, each named after
  * the seed that showed it, kept here so that they stay fixed.
  */
+import type { GpuMachine } from '../../src/api/types.js';
 import { InterruptionPoller } from '../../src/controller/interruption/poller.js';
-import type { CloudProvider, InterruptionNotice } from '../../src/providers/types.js';
+import { MemoryCluster } from '../../src/kube/memory-cluster.js';
+import { Kinds } from '../../src/kube/types.js';
+import { SimCloud } from '../../src/providers/sim/sim-cloud.js';
+import { createSimProvider } from '../../src/providers/sim/sim-provider.js';
+import type { CloudProvider, InterruptionNotice, ProviderFactory } from '../../src/providers/types.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { machinesOf, readyRequest, setup, until } from '../support/operator-fixture.js';
@@ -66,6 +71,33 @@ describe('regressions found by the chaos suite', () => {
       explain: async () => JSON.stringify((await machinesOf(f, req)).map((m) => [m.metadata.name, m.status?.phase])),
     });
     await until(f, async () => (await machinesOf(f, req)).some((m) => m.spec.replaces === machine!.metadata.name), { maxMs: 60_000 });
+    await f.operator.stop();
+  });
+
+  test('seeds 106 and 192: the instance id is on the GpuMachine before the launch reconcile makes another call', async () => {
+    // A crash after the create answer used to leave only the launch intent: the restarted
+    // operator looked the machine up by name, and if the cloud had reclaimed it meanwhile, bought a second one.
+    const clock = new FakeClock();
+    const cluster = new MemoryCluster({ clock });
+    const cloud = new SimCloud({ clock, bootMs: 2_000, terminateMs: 500 });
+    const recordedAtNextCall: Record<string, string | undefined> = {};
+    const sim: ProviderFactory = (config, ctx) => {
+      const inner = createSimProvider(config, ctx, cloud);
+      const watched: CloudProvider = Object.create(inner);
+      watched.get = async (id, signal) => {
+        const name = cloud.ledger().find((i) => i.id === id)?.name ?? '';
+        if (!(name in recordedAtNextCall)) {
+          recordedAtNextCall[name] = (await cluster.get<GpuMachine>(Kinds.GpuMachine, name, 'ml'))?.status?.instanceId;
+        }
+        return inner.get(id, signal);
+      };
+      return watched;
+    };
+    const f = await setup({ clock, cluster, cloud, factories: { sim } });
+    const req = await readyRequest(f, { nodes: 2, gpu: { model: 'L4', count: 1 } });
+    const machines = await machinesOf(f, req);
+    expect(Object.keys(recordedAtNextCall).sort()).toEqual(machines.map((m) => m.metadata.name).sort());
+    for (const m of machines) expect(recordedAtNextCall[m.metadata.name]).toBe(m.status?.instanceId);
     await f.operator.stop();
   });
 });
