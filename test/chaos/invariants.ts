@@ -11,8 +11,9 @@
  * 5. every remaining request is Ready again after the faults stop (checked by the runner);
  * 6. once everything is deleted, nothing is billed and no GpuMachine is left (runner);
  * 7. an interruption notice the cloud sends for a held machine is recorded on its
- *    GpuMachine, unless the operator died meanwhile (the sim, as a poll, forgets what it
- *    returned once) or the machine was going anyway.
+ *    GpuMachine before the machine goes, unless the operator died meanwhile (the sim, as
+ *    a poll, forgets what it returned once) or the machine was going anyway before the
+ *    notice ran out.
  */
 import { Labels } from '../../src/api/constants.js';
 import type { GpuMachine } from '../../src/api/types.js';
@@ -27,13 +28,14 @@ const SCAN_MS = defaultLifecycleOptions.orphanScanMs;
 const GRACE_MS = defaultLifecycleOptions.orphanGraceMs;
 const NODE_GRACE_MS = 2 * 60_000;
 const SLACK_MS = 60_000;
-/** Polls, retries through a storm and backoff: a notice is on its GpuMachine by then. */
-const NOTICE_MS = 2 * 60_000;
+/** A machine deleted this soon after a notice may be going for its own reasons (a reclaimed instance is seen by polling). */
+const NOTICE_GRACE_MS = 30_000;
 
 interface SentNotice {
   instanceId: string;
   machine: string;
   at: number;
+  deadline: number;
 }
 
 export const billed = (i: Instance) => i.state !== 'terminated';
@@ -64,28 +66,6 @@ export class Checker {
     });
   }
 
-  /** The cloud is about to queue an interruption notice for this instance. */
-  noticeSent(instanceId: string): void {
-    const inst = this.world.cloud.ledger().find((i) => i.id === instanceId);
-    const machine = inst ? machineOfInstance(inst) : undefined;
-    if (!machine || !this.existing.has(machine) || this.goingSince.has(machine)) return;
-    this.notices.push({ instanceId, machine, at: this.world.now });
-  }
-
-  private checkNotices(): void {
-    const now = this.world.now;
-    this.notices = this.notices.filter((n) => {
-      if (this.interrupted.has(n.machine)) return false;
-      if (now - n.at < NOTICE_MS) return true;
-      const going = this.goingSince.get(n.machine);
-      const died = this.world.deaths.some((t) => t >= n.at && t <= n.at + NOTICE_MS);
-      if ((going === undefined || going > n.at + NOTICE_MS) && !died) {
-        this.violate('7', n.instanceId, `interruption notice for ${n.instanceId} (GpuMachine ${n.machine}) never recorded on the GpuMachine (${Math.round((now - n.at) / 1000)}s, no crash meanwhile)`);
-      }
-      return false;
-    });
-  }
-
   violate(invariant: string, key: string, message: string): void {
     if (this.seen.has(`${invariant}/${key}`)) return;
     this.seen.add(`${invariant}/${key}`);
@@ -100,6 +80,39 @@ export class Checker {
     for (const i of still) {
       this.violate('3', m.metadata.name, `finalizer of GpuMachine ${m.metadata.name} removed while its instance ${i.id} is ${i.state}`);
     }
+  }
+
+  /** The cloud is about to queue an interruption notice for this instance. */
+  noticeSent(instanceId: string, noticeMs: number): void {
+    const inst = this.world.cloud.ledger().find((i) => i.id === instanceId);
+    const machine = inst ? machineOfInstance(inst) : undefined;
+    if (!machine || !this.existing.has(machine) || this.goingSince.has(machine)) return;
+    const at = this.world.now;
+    this.notices.push({ instanceId, machine, at, deadline: at + noticeMs });
+  }
+
+  /** Notices settle when recorded, or when their machine goes; `end` settles the rest. */
+  private checkNotices(end = false): void {
+    this.notices = this.notices.filter((n) => {
+      if (this.interrupted.has(n.machine)) return false;
+      const going = this.goingSince.get(n.machine);
+      if (going === undefined && !end) return true;
+      const until = going ?? this.world.now;
+      const anyway = going !== undefined && going < Math.max(n.deadline, n.at + NOTICE_GRACE_MS);
+      if (!anyway && !this.world.deaths.some((d) => d >= n.at && d <= until)) {
+        this.violate(
+          '7',
+          n.instanceId,
+          `interruption notice for ${n.instanceId} never recorded on GpuMachine ${n.machine} (${going === undefined ? 'still there' : `gone ${Math.round((going - n.at) / 1000)}s after the notice`}, no crash meanwhile)`,
+        );
+      }
+      return false;
+    });
+  }
+
+  /** At the end of a run: a notice never recorded on a machine still there was lost. */
+  settleNotices(): void {
+    this.checkNotices(true);
   }
 
   /** Checks what holds at every moment; called once per step of fake time. */

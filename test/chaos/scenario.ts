@@ -101,6 +101,7 @@ class Run {
     const before = new Map(world.reconciles);
     await this.advance(COLLECT_MS);
     await this.checker.strict('after the collector grace period');
+    this.checker.settleNotices();
     const quiet = [...world.reconciles].map(([c, n]) => `${c} ${n - (before.get(c) ?? 0)}`).join(', ');
     world.log(`reconciles in ${COLLECT_MS / 60_000} quiet minutes: ${quiet}`);
 
@@ -186,7 +187,7 @@ class Run {
   private interrupt(inst: Instance, noticeMs: number): void {
     const kind = inst.capacityType === 'spot' ? 'spot-interruption' : 'scheduled-maintenance';
     // The checker looks first: a notice of 0 s reclaims the machine at once.
-    this.checker.noticeSent(inst.id);
+    this.checker.noticeSent(inst.id, noticeMs);
     this.world.cloud.interrupt(inst.id, kind, noticeMs);
   }
 
