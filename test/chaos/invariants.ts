@@ -10,17 +10,17 @@
  * 4. no Node of this cluster outlives its GpuMachine (beyond the collector's bound);
  * 5. every remaining request is Ready again after the faults stop (checked by the runner);
  * 6. once everything is deleted, nothing is billed and no GpuMachine is left (runner);
- * 7. an interruption notice the cloud sends for a held machine is recorded on its
- *    GpuMachine before the machine goes, unless the operator died meanwhile (the sim, as
- *    a poll, forgets what it returned once) or the machine was going anyway before the
- *    notice ran out.
+ * 7. an interruption notice the operator received for a held machine is recorded on
+ *    its GpuMachine before the machine goes, unless the operator died meanwhile (the
+ *    sim, as a poll, forgets what it returned once) or the machine was going anyway
+ *    before the notice ran out.
  */
 import { Labels } from '../../src/api/constants.js';
 import type { GpuMachine } from '../../src/api/types.js';
 import { defaultLifecycleOptions } from '../../src/controller/context.js';
 import { machineOfInstance } from '../../src/controller/machine/naming.js';
 import { Kinds, type Node } from '../../src/kube/types.js';
-import type { Instance } from '../../src/providers/types.js';
+import type { Instance, InterruptionNotice } from '../../src/providers/types.js';
 import { CLUSTER_NAME, type World } from './world.js';
 
 /** What the collector may take beyond its grace period: one scan, plus calls, retries and termination. */
@@ -64,6 +64,7 @@ export class Checker {
       if ((e.object.metadata.deletionTimestamp || e.type === 'DELETED') && !this.goingSince.has(name)) this.goingSince.set(name, world.now);
       if (e.type === 'DELETED') this.finalizerRemoved(e.object);
     });
+    world.onNotice = (n) => this.noticeReceived(n);
   }
 
   violate(invariant: string, key: string, message: string): void {
@@ -82,13 +83,13 @@ export class Checker {
     }
   }
 
-  /** The cloud is about to queue an interruption notice for this instance. */
-  noticeSent(instanceId: string, noticeMs: number): void {
-    const inst = this.world.cloud.ledger().find((i) => i.id === instanceId);
+  /** A live operator has just received this notice from the cloud. */
+  private noticeReceived(notice: InterruptionNotice): void {
+    const inst = this.world.cloud.ledger().find((i) => i.id === notice.instanceId);
     const machine = inst ? machineOfInstance(inst) : undefined;
     if (!machine || !this.existing.has(machine) || this.goingSince.has(machine)) return;
     const at = this.world.now;
-    this.notices.push({ instanceId, machine, at, deadline: at + noticeMs });
+    this.notices.push({ instanceId: notice.instanceId, machine, at, deadline: notice.deadline ?? at });
   }
 
   /** Notices settle when recorded, or when their machine goes; `end` settles the rest. */

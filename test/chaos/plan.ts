@@ -40,6 +40,8 @@ export type Fault = { at: number; pick: number } & (
   | { kind: 'add-request'; request: RequestPlan }
   | { kind: 'join-fails'; forMs: number }
   | { kind: 'node-not-ready' }
+  | { kind: 'delete-node' }
+  | { kind: 'credentials-rejected'; forMs: number }
 );
 
 export interface Plan {
@@ -118,7 +120,7 @@ function fault(rng: Random, at: number, requests: RequestPlan[], spare: (typeof 
   const kinds = [
     'crash', 'crash', 'crash', 'crash', 'kill', 'rate-limit', 'server-errors', 'lost-answers', 'lost-answers',
     'create-refused', 'capacity-out', 'watch-drop', 'conflicts', 'kube-errors', 'api-brownout', 'api-brownout', 'interrupt-booting', 'interrupt',
-    'delete-mid-launch', 'delete-machine', 'scale', 'delete-request', 'add-request', 'join-fails', 'node-not-ready',
+    'delete-mid-launch', 'delete-machine', 'scale', 'delete-request', 'add-request', 'join-fails', 'node-not-ready', 'delete-node', 'credentials-rejected',
   ] as const;
   const kind = rng.pick(kinds);
   switch (kind) {
@@ -153,7 +155,10 @@ function fault(rng: Random, at: number, requests: RequestPlan[], spare: (typeof 
     case 'join-fails':
       return kind === 'join-fails' ? { ...base, kind, forMs: rng.int(30, 180) * 1000 } : { ...base, kind };
     case 'node-not-ready':
+    case 'delete-node':
       return { ...base, kind };
+    case 'credentials-rejected':
+      return { ...base, kind, forMs: rng.int(10, 180) * 1000 };
     case 'scale':
       return { ...base, kind, request: rng.pick(requests).name, nodes: rng.int(1, 5) };
     case 'delete-request':
@@ -251,6 +256,10 @@ export function describeFault(f: Fault): string {
       return `joins fail ${f.forMs / 1000}s${at}`;
     case 'node-not-ready':
       return `a Node goes NotReady${at}`;
+    case 'delete-node':
+      return `kubectl delete node${at}`;
+    case 'credentials-rejected':
+      return `credentials refused ${f.forMs / 1000}s${at}`;
   }
 }
 

@@ -186,8 +186,6 @@ class Run {
 
   private interrupt(inst: Instance, noticeMs: number): void {
     const kind = inst.capacityType === 'spot' ? 'spot-interruption' : 'scheduled-maintenance';
-    // The checker looks first: a notice of 0 s reclaims the machine at once.
-    this.checker.noticeSent(inst.id, noticeMs);
     this.world.cloud.interrupt(inst.id, kind, noticeMs);
   }
 
@@ -305,6 +303,19 @@ class Run {
         world.log('machines stop joining');
         world.cloud.failJoin(true);
         this.forAWhile(f.forMs, 'joins back', () => world.cloud.failJoin(false));
+        return;
+      case 'delete-node': {
+        const nodes = await this.checker.ourNodes();
+        if (!nodes.length) return;
+        const node = pick.pick(nodes);
+        world.log(`kubectl delete node ${node.metadata.name}`);
+        await world.cluster.delete(Kinds.Node, node.metadata.name);
+        return;
+      }
+      case 'credentials-rejected':
+        world.log('the cloud refuses the credentials');
+        world.cloud.rejectCredentials(true);
+        this.forAWhile(f.forMs, 'credentials accepted again', () => world.cloud.rejectCredentials(false));
         return;
       case 'node-not-ready': {
         const nodes = (await this.checker.ourNodes()).filter(isNodeReady);

@@ -184,8 +184,11 @@ class ChaosProvider implements CloudProvider {
     private readonly world: World,
     private readonly life: Incarnation,
   ) {
-    this.pollInterruptions = (signal) =>
-      this.world.around(this.life, 'provider pollInterruptions', {}, () => this.inner.pollInterruptions!(signal));
+    this.pollInterruptions = async (signal) => {
+      const notices = await this.world.around(this.life, 'provider pollInterruptions', {}, () => this.inner.pollInterruptions!(signal));
+      for (const n of notices) this.world.onNotice?.(n);
+      return notices;
+    };
   }
 
   get name() {
@@ -249,6 +252,8 @@ export class World {
   incarnations = 0;
   watchesDropped = false;
   readonly idempotentCloud: boolean;
+  /** Sees every interruption notice a live operator has received from the cloud. */
+  onNotice: ((notice: InterruptionNotice) => void) | undefined;
   /** When each operator was killed. */
   readonly deaths: number[] = [];
   /** Create calls that reached the cloud, for keys no cloud deduplicates by. */
