@@ -41,6 +41,7 @@ export type Fault = { at: number; pick: number } & (
   | { kind: 'join-fails'; forMs: number }
   | { kind: 'node-not-ready' }
   | { kind: 'delete-node' }
+  | { kind: 'slow-answers'; times: number; delayMs: number; lands: 'at-once' | 'late' }
   | { kind: 'credentials-rejected'; forMs: number }
 );
 
@@ -120,7 +121,7 @@ function fault(rng: Random, at: number, requests: RequestPlan[], spare: (typeof 
   const kinds = [
     'crash', 'crash', 'crash', 'crash', 'kill', 'rate-limit', 'server-errors', 'lost-answers', 'lost-answers',
     'create-refused', 'capacity-out', 'watch-drop', 'conflicts', 'kube-errors', 'api-brownout', 'api-brownout', 'interrupt-booting', 'interrupt',
-    'delete-mid-launch', 'delete-machine', 'scale', 'delete-request', 'add-request', 'join-fails', 'node-not-ready', 'delete-node', 'credentials-rejected',
+    'delete-mid-launch', 'delete-machine', 'scale', 'delete-request', 'add-request', 'join-fails', 'node-not-ready', 'delete-node', 'credentials-rejected', 'slow-answers',
   ] as const;
   const kind = rng.pick(kinds);
   switch (kind) {
@@ -159,6 +160,8 @@ function fault(rng: Random, at: number, requests: RequestPlan[], spare: (typeof 
       return { ...base, kind };
     case 'credentials-rejected':
       return { ...base, kind, forMs: rng.int(10, 180) * 1000 };
+    case 'slow-answers':
+      return { ...base, kind, times: rng.int(1, 4), delayMs: rng.int(31, 90) * 1000, lands: 'at-once' };
     case 'scale':
       return { ...base, kind, request: rng.pick(requests).name, nodes: rng.int(1, 5) };
     case 'delete-request':
@@ -260,6 +263,8 @@ export function describeFault(f: Fault): string {
       return `kubectl delete node${at}`;
     case 'credentials-rejected':
       return `credentials refused ${f.forMs / 1000}s${at}`;
+    case 'slow-answers':
+      return `${f.times} provider call(s) answer ${f.delayMs / 1000}s late (${f.lands === 'late' ? 'landing late' : 'done at once'})${at}`;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The seeded fault-injection suite: `npm run chaos -- --seeds 0-199` (or `--seeds 17`,
- * `--seeds 3,17,40-45`; `--verbose` prints each scenario's timeline). One line per
+ * `--seeds 3,17,40-45`; `--verbose` prints each scenario's timeline; `--late-creates`
+ * adds creates that land after the client gave up, see RunOptions). One line per
  * violation, naming its seed and scenario so that `--seeds N` replays it; the last line
  * is always `chaos: N scenarios, M violations`.
  */
@@ -22,19 +23,21 @@ export function parseSeeds(spec: string): number[] {
 async function main(argv: string[]): Promise<number> {
   let spec = '0-19';
   let verbose = false;
+  let lateCreates = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--seeds') spec = argv[++i] ?? '';
     else if (a.startsWith('--seeds=')) spec = a.slice('--seeds='.length);
     else if (a === '--verbose' || a === '-v') verbose = true;
-    else throw new Error(`unknown argument ${a}; use --seeds 0-199 [--verbose]`);
+    else if (a === '--late-creates') lateCreates = true;
+    else throw new Error(`unknown argument ${a}; use --seeds 0-199 [--verbose] [--late-creates]`);
   }
   const seeds = parseSeeds(spec);
   const started = performance.now();
   let violations = 0;
   for (const seed of seeds) {
     const began = performance.now();
-    const result = await runScenario(seed, verbose ? (line) => console.log(`  ${line}`) : undefined);
+    const result = await runScenario(seed, verbose ? (line) => console.log(`  ${line}`) : undefined, { lateCreates });
     violations += result.violations.length;
     for (const v of result.violations) console.log(`violation: seed ${seed} ${result.label}: ${v}`);
     if (verbose) {

@@ -42,6 +42,16 @@ function requestObject(r: RequestPlan): GpuRequest {
   } as KubeObject) as GpuRequest;
 }
 
+export interface RunOptions {
+  /**
+   * The first two creates land 45 s late, after the client has timed out and retried.
+   * Off by default: against a cloud without idempotency tokens the provider layer's own
+   * retry then makes a second instance for one GpuMachine, which no controller step can
+   * prevent (the first create is still on its way when the retry looks the name up).
+   */
+  lateCreates?: boolean;
+}
+
 class Run {
   readonly world: World;
   readonly checker: Checker;
@@ -53,6 +63,7 @@ class Run {
   constructor(
     readonly plan: Plan,
     readonly log: (line: string) => void,
+    private readonly options: RunOptions = {},
   ) {
     const rng = streams(plan.seed);
     this.world = new World({ rng, idempotentCloud: plan.idempotentCloud, bootMs: plan.bootMs, terminateMs: plan.terminateMs, log });
@@ -88,6 +99,7 @@ class Run {
     const { world, plan } = this;
     await world.createProvider();
     world.startOperator();
+    if (this.options.lateCreates) world.slowDown(2, 45_000, 'late', 'create');
     for (const r of plan.requests) this.at(r.at, `create ${r.name}`, () => world.cluster.create(Kinds.GpuRequest, requestObject(r)));
     for (const f of plan.faults) this.at(f.at, f.kind, () => this.inject(f));
 
@@ -312,6 +324,10 @@ class Run {
         await world.cluster.delete(Kinds.Node, node.metadata.name);
         return;
       }
+      case 'slow-answers':
+        world.log(`next ${f.times} provider calls answer ${f.delayMs / 1000}s late`);
+        world.slowDown(f.times, f.delayMs, f.lands);
+        return;
       case 'credentials-rejected':
         world.log('the cloud refuses the credentials');
         world.cloud.rejectCredentials(true);
@@ -330,10 +346,10 @@ class Run {
   }
 }
 
-export async function runScenario(seed: number, log: (line: string) => void = () => undefined): Promise<ScenarioResult> {
+export async function runScenario(seed: number, log: (line: string) => void = () => undefined, options: RunOptions = {}): Promise<ScenarioResult> {
   const plan = planFor(seed);
-  const label = describePlan(plan);
-  const run = new Run(plan, log);
+  const label = describePlan(plan) + (options.lateCreates ? ' +late creates' : '');
+  const run = new Run(plan, log, options);
   // Provider retries draw their jitter from Math.random: a seeded one makes the run replay exactly.
   const random = Math.random;
   Math.random = streams(seed).jitter.next;

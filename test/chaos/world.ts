@@ -205,22 +205,39 @@ class ChaosProvider implements CloudProvider {
     return this.world.around(this.life, 'provider listOffers', {}, () => this.inner.listOffers(signal));
   }
   create(req: LaunchRequest, signal?: AbortSignal): Promise<Instance> {
-    return this.world.around(this.life, 'provider create', { name: req.name }, async () => {
-      if (this.world.idempotentCloud) return this.inner.create(req, signal);
-      // What the name-keyed adapters do: look the name up, and launch with nothing the cloud could deduplicate by.
-      const existing = (await this.inner.list(signal)).find((i) => i.name === req.name);
-      if (existing) return existing;
-      return this.inner.create({ ...req, idempotencyKey: `${req.idempotencyKey}/${++this.world.launchCalls}` }, signal);
-    });
+    return this.world.around(this.life, 'provider create', { name: req.name }, () =>
+      this.slowly(signal, (s) => {
+        if (this.world.idempotentCloud) return this.inner.create(req, s);
+        // What the name-keyed adapters do: look the name up, and launch with nothing the cloud could deduplicate by.
+        return this.inner.list(s).then((all) => {
+          const existing = all.find((i) => i.name === req.name);
+          return existing ?? this.inner.create({ ...req, idempotencyKey: `${req.idempotencyKey}/${++this.world.launchCalls}` }, s);
+        });
+      }, true),
+    );
   }
+
+  /** A call made now whose answer may come late (SlowCalls); a late-landing call no longer hears its abort. */
+  private async slowly<T>(signal: AbortSignal | undefined, call: (signal?: AbortSignal) => Promise<T>, create = false): Promise<T> {
+    const slow = this.world.takeSlow(create);
+    if (!slow) return call(signal);
+    if (slow.lands === 'late') {
+      await this.world.clock.sleep(slow.delayMs);
+      return call(undefined);
+    }
+    const out = await call(signal);
+    await this.world.clock.sleep(slow.delayMs);
+    return out;
+  }
+
   get(id: string, signal?: AbortSignal): Promise<Instance> {
-    return this.world.around(this.life, 'provider get', {}, () => this.inner.get(id, signal));
+    return this.world.around(this.life, 'provider get', {}, () => this.slowly(signal, (s) => this.inner.get(id, s)));
   }
   list(signal?: AbortSignal): Promise<Instance[]> {
-    return this.world.around(this.life, 'provider list', {}, () => this.inner.list(signal));
+    return this.world.around(this.life, 'provider list', {}, () => this.slowly(signal, (s) => this.inner.list(s)));
   }
   delete(id: string, signal?: AbortSignal): Promise<void> {
-    return this.world.around(this.life, 'provider delete', {}, () => this.inner.delete(id, signal));
+    return this.world.around(this.life, 'provider delete', {}, () => this.slowly(signal, (s) => this.inner.delete(id, s)));
   }
   checkCredentials(signal?: AbortSignal): Promise<void> {
     return this.world.around(this.life, 'provider checkCredentials', {}, () => this.inner.checkCredentials(signal));
@@ -234,6 +251,19 @@ export interface WorldOptions {
   bootMs: number;
   terminateMs: number;
   log: (line: string) => void;
+}
+
+/**
+ * The next `left` provider calls answer `delayMs` late, longer than the client waits:
+ * `at-once` calls take effect when made (only the answer is slow), `late` creates take
+ * effect when the answer would have come, after the client has given up and retried.
+ */
+interface SlowCalls {
+  left: number;
+  delayMs: number;
+  lands: 'at-once' | 'late';
+  /** Which calls are slow: any provider call, or only creates. */
+  calls: 'any' | 'create';
 }
 
 /** A failure of the API server for the operator's calls of one kind (a 500, a timeout). */
@@ -266,6 +296,7 @@ export class World {
   private hooks: CallHook[] = [];
   private kubeFailures: KubeFailure[] = [];
   private brownout: { until: number; p: number; rng: Random } | undefined;
+  private slow: SlowCalls | undefined;
   private readonly usedNames = new Set<string>();
   private readonly stopping: Promise<void>[] = [];
 
@@ -386,6 +417,7 @@ export class World {
   clearKubeFailures(): void {
     this.kubeFailures = [];
     this.brownout = undefined;
+    this.slow = undefined;
   }
 
   /**
@@ -400,6 +432,19 @@ export class World {
     const b = this.brownout;
     if (!b || this.now >= b.until || call.startsWith('provider ') || b.rng.next() >= b.p) return undefined;
     return b.rng.chance(0.5) ? 'before' : 'after';
+  }
+
+  /** See SlowCalls. */
+  slowDown(left: number, delayMs: number, lands: SlowCalls['lands'], calls: SlowCalls['calls'] = 'any'): void {
+    this.slow = { left, delayMs, lands, calls };
+  }
+
+  /** The delay and kind of the next slow call, if it is one. */
+  takeSlow(create: boolean): SlowCalls | undefined {
+    const s = this.slow;
+    if (!s || s.left <= 0 || (s.calls === 'create' && !create)) return undefined;
+    s.left--;
+    return s;
   }
 
   /** Every watch of the operator stops receiving events (a dropped connection). */
