@@ -175,7 +175,7 @@ class Run {
     world.log('faults stop');
     world.disarmCrashes();
     world.clearHooks();
-    world.clearKubeFailures();
+    world.clearCallFaults();
     world.cloud.rateLimit(0);
     world.cloud.serverErrors(0);
     world.cloud.loseNextCreateAnswers(0);

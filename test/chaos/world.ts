@@ -414,7 +414,8 @@ export class World {
     this.kubeFailures.push({ verb, left: times });
   }
 
-  clearKubeFailures(): void {
+  /** Ends every injected failure of calls: API server errors, brownouts, slow answers. */
+  clearCallFaults(): void {
     this.kubeFailures = [];
     this.brownout = undefined;
     this.slow = undefined;
