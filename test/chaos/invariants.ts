@@ -13,7 +13,8 @@
  * 7. an interruption notice the operator received for a held machine is recorded on
  *    its GpuMachine before the machine goes, unless the operator died meanwhile (the
  *    sim, as a poll, forgets what it returned once) or the machine was going anyway
- *    before the notice ran out.
+ *    before the notice ran out;
+ * 8. once the world is quiet, nothing reconciles itself in a loop (runner).
  */
 import { Labels } from '../../src/api/constants.js';
 import type { GpuMachine } from '../../src/api/types.js';

@@ -111,11 +111,20 @@ class Run {
       this.checker.violate('5', 'settle', `not settled ${SETTLE_MS / 60_000} min after the faults stopped: ${why.join('; ')}`);
     }
     const before = new Map(world.reconciles);
+    const objects =
+      (await world.cluster.list(Kinds.GpuMachine)).length + (await world.cluster.list(Kinds.GpuRequest)).length + (await world.cluster.list(Kinds.GpuProvider)).length;
     await this.advance(COLLECT_MS);
     await this.checker.strict('after the collector grace period');
     this.checker.settleNotices();
-    const quiet = [...world.reconciles].map(([c, n]) => `${c} ${n - (before.get(c) ?? 0)}`).join(', ');
+    const counts = [...world.reconciles].map(([c, n]) => [c, n - (before.get(c) ?? 0)] as const);
+    const quiet = counts.map(([c, n]) => `${c} ${n}`).join(', ');
     world.log(`reconciles in ${COLLECT_MS / 60_000} quiet minutes: ${quiet}`);
+    // A quiet world is reconciled by resyncs, cost updates and a few polls: about once a minute per object, never a loop.
+    const minutes = COLLECT_MS / 60_000;
+    const total = counts.reduce((sum, [, n]) => sum + n, 0);
+    if (total > minutes * (objects + 2)) {
+      this.checker.violate('8', 'quiet', `${total} reconciles of ${objects} objects in ${minutes} quiet minutes (${quiet}): something reconciles itself in a loop`);
+    }
 
     for (const r of await world.cluster.list<GpuRequest>(Kinds.GpuRequest, { namespace: NAMESPACE })) {
       await world.cluster.delete(Kinds.GpuRequest, r.metadata.name, NAMESPACE);
