@@ -254,7 +254,7 @@ class Run {
         return;
       case 'conflicts':
         world.log(`next ${f.times} writes conflict`);
-        world.cluster.conflictNext(f.times);
+        world.conflictNext(f.times);
         return;
       case 'kube-errors':
         world.log(`next ${f.times} "${f.call}" fail with 500`);

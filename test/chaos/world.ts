@@ -32,6 +32,8 @@ import { silentLogger } from '../../src/util/logger.js';
 import type { Random } from './prng.js';
 
 export const CLUSTER_NAME = 'chaos';
+/** How long a counted API failure (the next N calls, conflicts) is taken to last. */
+const API_TROUBLE_MS = 60_000;
 export const NAMESPACE = 'ml';
 
 /** The operator's settings in every scenario: the production defaults. */
@@ -284,6 +286,8 @@ export class World {
   readonly idempotentCloud: boolean;
   /** Sees every interruption notice a live operator has received from the cloud. */
   onNotice: ((notice: InterruptionNotice) => void) | undefined;
+  /** Spans of fake time in which the API server was made to fail (brownouts, injected errors and conflicts). */
+  readonly apiTrouble: { from: number; to: number }[] = [];
   /** When each operator was killed. */
   readonly deaths: number[] = [];
   /** Create calls that reached the cloud, for keys no cloud deduplicates by. */
@@ -412,6 +416,12 @@ export class World {
   /** The operator's next `times` calls of `verb` (e.g. "patch GpuMachine/status") fail with a 500. */
   failKube(verb: CallName, times: number): void {
     this.kubeFailures.push({ verb, left: times });
+    this.noteApiTrouble(API_TROUBLE_MS);
+  }
+
+  /** Remembers that the API server fails for a while from now (for the checks that must allow for it). */
+  noteApiTrouble(forMs: number): void {
+    this.apiTrouble.push({ from: this.now, to: this.now + forMs });
   }
 
   /** Ends every injected failure of calls: API server errors, brownouts, slow answers. */
@@ -427,6 +437,7 @@ export class World {
    */
   brownOut(forMs: number, p: number, rng: Random): void {
     this.brownout = { until: this.now + forMs, p, rng };
+    this.noteApiTrouble(forMs);
   }
 
   private brownedOut(call: CallName): 'before' | 'after' | undefined {
@@ -446,6 +457,12 @@ export class World {
     if (!s || s.left <= 0 || (s.calls === 'create' && !create)) return undefined;
     s.left--;
     return s;
+  }
+
+  /** The next `times` writes with a resourceVersion lose the race (as MemoryCluster.conflictNext). */
+  conflictNext(times: number): void {
+    this.cluster.conflictNext(times);
+    this.noteApiTrouble(API_TROUBLE_MS);
   }
 
   /** Every watch of the operator stops receiving events (a dropped connection). */
