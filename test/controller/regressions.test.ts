@@ -1,6 +1,9 @@
 /**
  * Failures the seeded fault-injection suite (`npm run chaos`) found, each named after
- * the seed that showed it, kept here so that they stay fixed.
+ * the seed that showed it, kept here so that they stay fixed. A seed names a scenario
+ * of the suite as it was when the failure was found (commit "Chaos: API server
+ * brownouts ..."); the suite's plans have grown since, so these tests, not the seeds,
+ * are what keeps each failure reproducible.
  */
 import type { GpuMachine } from '../../src/api/types.js';
 import { InterruptionPoller } from '../../src/controller/interruption/poller.js';
