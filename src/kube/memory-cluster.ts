@@ -35,6 +35,8 @@ export interface MemoryClusterOptions {
   clock?: Clock;
   /** Returns a message to refuse an object, as the API server does when the CRD schema fails. */
   validate?: (obj: KubeObject) => string | undefined;
+  /** Source of object uids (and Event name suffixes); random unless a run must replay exactly. */
+  uid?: () => string;
 }
 
 export interface EventFilter {
@@ -87,6 +89,7 @@ function desiredState(obj: KubeObject): Record<string, unknown> {
 export class MemoryCluster implements ClusterPort {
   private readonly clock: Clock;
   private readonly validate: ((obj: KubeObject) => string | undefined) | undefined;
+  private readonly uid: () => string;
   /** kind key -> the objects of that kind, keyed "namespace/name" */
   private readonly objects = new Map<string, IndexStore>();
   /** kind key -> its watchers */
@@ -99,6 +102,7 @@ export class MemoryCluster implements ClusterPort {
   constructor(opts: MemoryClusterOptions = {}) {
     this.clock = opts.clock ?? new RealClock();
     this.validate = opts.validate;
+    this.uid = opts.uid ?? randomUUID;
   }
 
   /** The next `times` calls of `op` throw `err` instead of doing anything. */
@@ -236,7 +240,7 @@ export class MemoryCluster implements ClusterPort {
     this.createNow(Kinds.Event, {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `${e.involved.name}.${randomUUID().replaceAll('-', '').slice(0, 16)}`, namespace },
+      metadata: { name: `${e.involved.name}.${this.uid().replaceAll('-', '').slice(0, 16)}`, namespace },
       involvedObject: deepCopy(e.involved),
       type: e.type,
       reason: e.reason,
@@ -327,7 +331,7 @@ export class MemoryCluster implements ClusterPort {
       else delete obj.status;
     }
     delete obj.metadata.deletionTimestamp;
-    obj.metadata.uid = randomUUID();
+    obj.metadata.uid = this.uid();
     obj.metadata.creationTimestamp = new Date(this.clock.now()).toISOString();
     obj.metadata.generation = 1;
     this.checkValid(obj);

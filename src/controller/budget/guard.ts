@@ -47,9 +47,11 @@ export class BudgetGuard {
       () => this.check(m, namespace, offer),
     );
     this.locks.set(namespace, next);
-    void next.finally(() => {
+    // The caller gets `next` and sees its failure; this cleanup must not raise it a second time.
+    const unlock = () => {
       if (this.locks.get(namespace) === next) this.locks.delete(namespace);
-    });
+    };
+    void next.then(unlock, unlock);
     return next;
   }
 

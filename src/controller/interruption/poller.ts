@@ -102,7 +102,8 @@ export class InterruptionPoller {
     const pending = this.retry;
     this.retry = [];
     for (const { notice, since } of pending) {
-      if (now - since < ttl) await this.hand(notice, since);
+      // Past the provider's deadline the machine is gone anyway; past the TTL nobody is coming for it.
+      if (now - since < ttl && now < (notice.deadline ?? Infinity)) await this.hand(notice, since);
       else this.opts.logger.info('interruption notice for an instance no GpuMachine holds; dropped', { provider: notice.provider, instanceId: notice.instanceId });
     }
   }

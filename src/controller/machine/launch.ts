@@ -167,6 +167,9 @@ export const launch: Step = async (ctx, m) => {
           : undefined,
       });
       recordInstance(ctx, m, inst, offer, onDemandPrice(offers, offer));
+      // The instance id goes on the object before anything else is done: a crash after this
+      // point finds it there, and never has to look for a machine the cloud may have reclaimed.
+      await ctx.persist();
       if (getCondition(m.status.conditions, ConditionTypes.BudgetExceeded)?.status === 'True') {
         condition(ctx, m, ConditionTypes.BudgetExceeded, false, Reasons.WithinBudget, 'launched within every GpuBudget');
       }
