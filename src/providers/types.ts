@@ -159,6 +159,13 @@ export interface InterruptionNotice {
   deadline?: number;
   /** epoch ms the provider sent it. */
   receivedAt: number;
+  /**
+   * Tells the provider the notice is recorded and may be forgotten (AWS deletes its
+   * queue message). Called once the notice is on its GpuMachine, never before, so a
+   * crash in between has the provider deliver it again. Absent where the provider keeps
+   * nothing to acknowledge.
+   */
+  ack?: () => Promise<void>;
 }
 
 export interface CloudProvider {

@@ -103,4 +103,29 @@ describe('InterruptionPoller', () => {
     expect(tries.get('i-never')).toBeGreaterThanOrEqual(9);
     expect(tries.get('i-never')).toBeLessThanOrEqual(11);
   });
+
+  test('a notice is acknowledged to its provider only once it is recorded', async () => {
+    const clock = new FakeClock();
+    const acked: string[] = [];
+    const withAck = (id: string): InterruptionNotice => ({ ...notice('aws', id), ack: async () => void acked.push(id) });
+    let first = true;
+    const aws = provider('aws', async () => {
+      if (!first) return [];
+      first = false;
+      return [withAck('i-known'), withAck('i-later')];
+    });
+    let later = 'unknown-instance' as 'unknown-instance' | 'recorded';
+    const poller = new InterruptionPoller({
+      providers: { all: () => [aws], get: () => undefined },
+      clock,
+      logger: silentLogger(),
+      intervalMs: 1_000,
+      onNotice: async (n) => (n.instanceId === 'i-known' ? 'recorded' : later),
+    });
+    await poller.pollOnce();
+    expect(acked).toEqual(['i-known']);
+    later = 'recorded';
+    await poller.pollOnce();
+    expect(acked).toEqual(['i-known', 'i-later']);
+  });
 });

@@ -89,11 +89,17 @@ export class InterruptionPoller {
   /** Hands one notice to the router; one that could not be recorded is kept for the next rounds. */
   private async hand(notice: InterruptionNotice, since: number): Promise<void> {
     try {
-      if ((await this.opts.onNotice(notice)) === 'unknown-instance') this.retry.push({ notice, since });
+      if ((await this.opts.onNotice(notice)) === 'unknown-instance') {
+        this.retry.push({ notice, since });
+        return;
+      }
     } catch (e) {
       this.retry.push({ notice, since });
       this.opts.logger.warn('recording an interruption notice failed; will retry', { provider: notice.provider, error: describeError(e) });
+      return;
     }
+    // Recorded (or known to need nothing): only now may the provider forget it.
+    await notice.ack?.().catch((e: unknown) => this.opts.logger.warn('acknowledging an interruption notice failed', { provider: notice.provider, error: describeError(e) }));
   }
 
   private async retryPending(): Promise<void> {

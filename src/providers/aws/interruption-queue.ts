@@ -3,10 +3,13 @@
  * interruption warnings, capacity-reservation interruption warnings, rebalance
  * recommendations, state changes, scheduled health events), as Karpenter sets it up.
  *
- * One poll is one long-poll ReceiveMessage. Every message received is deleted once it
- * has been read, including those that cannot be parsed or name someone else's
- * instance: the queue usually serves the whole account, and a message left behind
- * comes back after its visibility timeout for ever.
+ * One poll is one long-poll ReceiveMessage. A message that names one of this
+ * cluster's instances is deleted only when its notices are acknowledged, that is once
+ * the operator has recorded them on their GpuMachines: a crash in between has SQS
+ * deliver it again after its visibility timeout. Every other message (unreadable, about
+ * someone else's instance, or a repeat of a notice already returned) is deleted once
+ * read: the queue usually serves the whole account, and a message left behind would
+ * come back for ever.
  */
 import {
   DeleteMessageBatchCommand,
@@ -95,12 +98,29 @@ export class InterruptionQueue {
       await this.delete(read.filter(({ result }) => !result.parsed || result.notices.length === 0).map((r) => r.message));
       throw e;
     }
-    await this.delete(messages);
-    return this.fresh(named.filter((n) => owned.has(n.instanceId)), now);
+    for (const [key, at] of this.returned) if (now - at >= this.dedupeMs) this.returned.delete(key);
+    const notices: InterruptionNotice[] = [];
+    const doneWith: (Message & { ReceiptHandle: string })[] = [];
+    read.forEach(({ result }, i) => {
+      const message = messages[i]!;
+      const fresh = this.fresh((result.parsed ? result.notices : []).filter((n) => owned.has(n.instanceId)), now);
+      if (fresh.length === 0) {
+        doneWith.push(message);
+        return;
+      }
+      // The message goes once every notice it carried is recorded.
+      let left = fresh.length;
+      const ack = async () => {
+        if (--left === 0) await this.delete([message]);
+      };
+      for (const n of fresh) notices.push({ ...n, ack });
+    });
+    await this.delete(doneWith);
+    return notices;
   }
 
+  /** The notices not returned within the dedupe window, remembered as returned now. */
   private fresh(notices: ParsedNotice[], now: number): InterruptionNotice[] {
-    for (const [key, at] of this.returned) if (now - at >= this.dedupeMs) this.returned.delete(key);
     const out: InterruptionNotice[] = [];
     for (const n of notices) {
       const key = `${n.instanceId}/${n.kind}`;

@@ -87,7 +87,7 @@ describe('InterruptionQueue.poll', () => {
     expect(sqs.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
   });
 
-  it('returns the notices for own instances and deletes every message read, unreadable ones included', async () => {
+  it('returns the notices for own instances, deletes every other message at once and theirs once acknowledged', async () => {
     sqs.on(ReceiveMessageCommand).resolves({
       Messages: [
         message(eventBody('spot-interruption'), 1),
@@ -100,7 +100,7 @@ describe('InterruptionQueue.poll', () => {
     });
     const notices = await queue().poll();
 
-    expect(notices).toEqual([
+    expect(notices.map(({ ack: _ack, ...n }) => n)).toEqual([
       {
         provider: 'aws-main',
         instanceId: MINE,
@@ -116,6 +116,9 @@ describe('InterruptionQueue.poll', () => {
         deadline: Date.parse('2026-01-07T09:00:00Z'),
       },
     ]);
+    // Until the operator has recorded them, the two messages about own instances stay queued.
+    expect(deletedHandles().sort()).toEqual(['rh-2', 'rh-3', 'rh-4', 'rh-5']);
+    for (const n of notices) await n.ack!();
     expect(deletedHandles().sort()).toEqual(['rh-1', 'rh-2', 'rh-3', 'rh-4', 'rh-5', 'rh-6']);
     expect(sqs.commandCalls(DeleteMessageBatchCommand)[0]!.args[0].input.QueueUrl).toBe(QUEUE_URL);
     // One question about ownership, each instance once, with the region the event came from.
@@ -131,10 +134,17 @@ describe('InterruptionQueue.poll', () => {
   it('returns a notice EventBridge delivers twice only once, and again after the dedupe window', async () => {
     sqs.on(ReceiveMessageCommand).resolves({ Messages: [message(eventBody('state-change-terminated'), 1)] });
     const q = queue({ dedupeMs: 60_000 });
-    expect(await q.poll()).toHaveLength(1);
+    const first = await q.poll();
+    expect(first).toHaveLength(1);
+    // Not acknowledged yet: SQS delivers it again, and the repeat is deleted at once.
+    expect(deletedHandles()).toEqual([]);
     expect(await q.poll()).toEqual([]);
+    expect(deletedHandles()).toEqual(['rh-1']);
+    await first[0]!.ack!();
     await clock.advance(61_000);
-    expect(await q.poll()).toMatchObject([{ instanceId: MINE, kind: 'terminated' }]);
+    const again = await q.poll();
+    expect(again).toMatchObject([{ instanceId: MINE, kind: 'terminated' }]);
+    await again[0]!.ack!();
     expect(deletedHandles()).toEqual(['rh-1', 'rh-1', 'rh-1']);
   });
 
@@ -151,7 +161,8 @@ describe('InterruptionQueue.poll', () => {
     sqs.on(DeleteMessageBatchCommand).rejects(sqsError('InternalError', 500));
     sqs.on(ReceiveMessageCommand).resolves({ Messages: [message(eventBody('spot-interruption'), 1)] });
     const q = queue();
-    expect(await q.poll()).toHaveLength(1);
+    const [notice] = await q.poll();
+    await expect(notice!.ack!()).resolves.toBeUndefined();
     expect(logs.join('')).toContain('could not delete interruption messages');
     expect(await q.poll()).toEqual([]);
   });
@@ -162,7 +173,7 @@ describe('InterruptionQueue.poll', () => {
       Failed: [{ Id: '0', Code: 'ReceiptHandleIsInvalid', SenderFault: true }],
     });
     sqs.on(ReceiveMessageCommand).resolves({ Messages: [message(eventBody('rebalance-recommendation'), 7)] });
-    await queue().poll();
+    for (const n of await queue().poll()) await n.ack!();
     const line = logs.find((l) => l.includes('could not delete an interruption message'));
     expect(line).toContain('m-7');
     expect(line).toContain('ReceiptHandleIsInvalid');
