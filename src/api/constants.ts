@@ -86,6 +86,7 @@ export const Reasons = {
   Drained: 'Drained',
   DrainTimedOut: 'DrainTimedOut',
   ScaledDown: 'ScaledDown',
+  SpecChanged: 'SpecChanged',
   MachineCreated: 'MachineCreated',
   BootstrapFailed: 'BootstrapFailed',
   OrphanNodeDeleted: 'OrphanNodeDeleted',

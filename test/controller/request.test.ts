@@ -107,6 +107,25 @@ describe('GpuRequest keeps its GpuMachines', () => {
     expect(f.cluster.events({ reason: Reasons.NoOffer })).toHaveLength(1);
   });
 
+  test('a raised maxPricePerHour reaches a machine that had bought nothing; running machines are kept', async () => {
+    const f = await setup();
+    const req = await apply(f, gpuRequest({ gpu: { model: 'H100', count: 1 }, maxPricePerHour: '0.50', capacityTypes: ['on-demand'] }));
+    await untilPhase(f, req, 'Pending');
+    const [waiting] = await machinesOf(f, req);
+    await f.cluster.patch(Kinds.GpuRequest, req.metadata.name, 'ml', { spec: { maxPricePerHour: '5' } });
+    const ready = await untilPhase(f, req, 'Ready');
+    const [bought] = await machinesOf(f, ready);
+    expect(bought!.metadata.name).not.toBe(waiting!.metadata.name);
+    expect(bought!.spec.maxPricePerHour).toBe('5');
+    expect(f.cluster.events({ reason: Reasons.SpecChanged })).toHaveLength(1);
+
+    // A running machine stays when the spec changes again: only what is bought next changes.
+    await f.cluster.patch(Kinds.GpuRequest, req.metadata.name, 'ml', { spec: { maxPricePerHour: '4' } });
+    await f.clock.advance(60_000);
+    expect((await machinesOf(f, req)).map((m) => m.metadata.name)).toEqual([bought!.metadata.name]);
+    expect(f.cloud.ledger()).toHaveLength(1);
+  });
+
   test('delete drains, terminates, waits for the provider, deletes the Node, then both finalizers go', async () => {
     const f = await setup();
     const req = await readyRequest(f, { nodes: 2, gpu: { model: 'L4', count: 1 } });

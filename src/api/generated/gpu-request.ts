@@ -4,7 +4,7 @@
 import type { CapacityTypeName, Condition, GpuRequestAwsSpec, GpuRequestTalosSpec, GpuSpec, InterruptionSpec } from './common.js';
 
 /**
- * What is wanted. Changing it later changes what the next launch buys; running nodes are kept.
+ * What is wanted. Changing it later changes what the next launch buys (machines that have bought nothing yet are remade); running nodes are kept.
  */
 export interface GpuRequestSpec {
   /**

@@ -18,7 +18,7 @@ import { recordEvent } from '../events.js';
 import { randomSuffix } from '../machine/naming.js';
 import type { Controller, ReconcileResult } from '../runtime/manager.js';
 import { minDefined, writeStatus } from '../status-write.js';
-import { isDeleting, isInterrupted, isReady, newestFirst, newMachine, serving } from './machines.js';
+import { isDeleting, isInterrupted, isReady, newestFirst, newMachine, serving, staleUnlaunched } from './machines.js';
 import { costOf, summarize } from './summary.js';
 
 const HISTORY = 10;
@@ -116,7 +116,14 @@ export class GpuRequestController implements Controller {
   }
 
   /** Creates machines until `wanted` serve, or deletes the newest beyond it. */
-  private async scale(ctx: ControllerContext, req: GpuRequest, machines: GpuMachine[], wanted: number): Promise<void> {
+  private async scale(ctx: ControllerContext, req: GpuRequest, all: GpuMachine[], wanted: number): Promise<void> {
+    let machines = all;
+    const stale = staleUnlaunched(req, machines, ctx.options.clusterName);
+    for (const m of stale) {
+      await ctx.cluster.delete(Kinds.GpuMachine, m.metadata.name, m.metadata.namespace);
+      await recordEvent(ctx, req, 'Normal', Reasons.SpecChanged, `Deleted GpuMachine ${m.metadata.name}, which had bought nothing yet: the spec changed, a new machine follows it`);
+    }
+    if (stale.length) machines = machines.filter((m) => !stale.includes(m));
     const active = serving(machines);
     if (active.length > wanted) {
       for (const m of newestFirst(active).slice(0, active.length - wanted)) {

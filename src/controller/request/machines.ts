@@ -37,6 +37,22 @@ export function newMachine(req: GpuRequest, clusterName: string, suffix: string,
   };
 }
 
+/** What a machine copies from its request; equal means it was made from the request as it is now. */
+function copied(spec: GpuMachine['spec']): string {
+  const { replaces: _replaces, ...rest } = spec;
+  return JSON.stringify(rest, Object.keys(rest).sort());
+}
+
+/**
+ * Machines made from an older spec that have bought nothing yet: they are replaced by
+ * machines of the current spec (a raised maxPricePerHour reaches a Pending machine).
+ * Machines that run are kept; a spec change only changes what is bought next.
+ */
+export function staleUnlaunched(req: GpuRequest, machines: GpuMachine[], clusterName: string): GpuMachine[] {
+  const current = copied(newMachine(req, clusterName, 'x').spec);
+  return machines.filter((m) => !isDeleting(m) && !m.status?.instanceId && !m.status?.launching && copied(m.spec) !== current);
+}
+
 export const isDeleting = (m: GpuMachine) => !!m.metadata.deletionTimestamp;
 export const isInterrupted = (m: GpuMachine) => !!m.status?.interruption;
 export const isReady = (m: GpuMachine) => m.status?.phase === 'Ready';
