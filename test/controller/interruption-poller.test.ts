@@ -34,7 +34,8 @@ describe('InterruptionPoller', () => {
     poller.start();
     await clock.advance(1_000);
     expect(seen).toEqual(['i-2']);
-    expect(fastCalls).toBe(2);
+    // The second answer brought a notice, so the fast provider was asked again at once.
+    expect(fastCalls).toBe(3);
     expect(slowCalls).toBe(1);
 
     releaseSlow([notice('aws', 'i-1')]);
@@ -127,5 +128,33 @@ describe('InterruptionPoller', () => {
     later = 'recorded';
     await poller.pollOnce();
     expect(acked).toEqual(['i-known', 'i-later']);
+  });
+
+  test('a long poll is followed by the next at once; a quick empty answer waits for the tick', async () => {
+    const clock = new FakeClock();
+    const longStarts: number[] = [];
+    const quickStarts: number[] = [];
+    const long = provider('aws', async (signal) => {
+      longStarts.push(clock.now());
+      await clock.sleep(20_000, signal);
+      return [];
+    });
+    const quick = provider('lambda', async () => {
+      quickStarts.push(clock.now());
+      return [];
+    });
+    const poller = new InterruptionPoller({
+      providers: { all: () => [long, quick], get: () => undefined },
+      clock,
+      logger: silentLogger(),
+      intervalMs: 5_000,
+      onNotice: async () => 'recorded' as const,
+    });
+    const t0 = clock.now();
+    poller.start();
+    await clock.advance(41_000);
+    await poller.stop().catch(() => undefined);
+    expect(longStarts.map((t) => t - t0)).toEqual([0, 20_000, 40_000]);
+    expect(quickStarts.map((t) => t - t0)).toEqual([0, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000]);
   });
 });

@@ -63,12 +63,24 @@ export class InterruptionPoller {
     const started = this.opts.providers
       .all()
       .filter((p) => p.pollInterruptions && !this.inFlight.has(p.name))
-      .map((p) => {
-        const poll = this.pollProvider(p).finally(() => this.inFlight.delete(p.name));
-        this.inFlight.set(p.name, poll);
-        return poll;
-      });
+      .map((p) => this.startPoll(p));
     return (await Promise.all(started)).reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * One poll of one provider. A poll that waited (a long poll, as AWS's queue does) or
+   * brought notices is followed by the next at once, so a provider that pushes is never
+   * left unheard for a poll interval; a quick empty answer waits for the next tick.
+   */
+  private startPoll(p: CloudProvider): Promise<number> {
+    const began = this.opts.clock.now();
+    const poll = this.pollProvider(p).finally(() => this.inFlight.delete(p.name));
+    this.inFlight.set(p.name, poll);
+    void poll.then((handed) => {
+      const waited = this.opts.clock.now() - began >= this.opts.intervalMs;
+      if (this.abort && !this.abort.signal.aborted && (handed > 0 || waited) && !this.inFlight.has(p.name)) void this.startPoll(p);
+    });
+    return poll;
   }
 
   private async pollProvider(provider: CloudProvider): Promise<number> {
