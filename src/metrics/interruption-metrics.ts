@@ -2,9 +2,10 @@
  * What the interruption handling measures: notices by provider, region and kind; time
  * from notice to the replacement's launch call; time from notice to drained and gone.
  */
+import { MetricLabels } from './labels.js';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-export const InterruptionLabels = { provider: 'provider', region: 'region', kind: 'kind' } as const;
+export const InterruptionLabels = { provider: MetricLabels.provider, region: MetricLabels.region, kind: MetricLabels.kind } as const;
 
 export interface InterruptionLabelValues {
   provider: string;

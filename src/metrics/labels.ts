@@ -20,4 +20,6 @@ export const MetricLabels = {
   period: 'period',
   controller: 'controller',
   outcome: 'outcome',
+  method: 'method',
+  kind: 'kind',
 } as const;

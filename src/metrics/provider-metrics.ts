@@ -3,10 +3,13 @@
  * (src/providers/pipeline/metrics.ts): how long each provider call took, by outcome, and
  * which kind of error each failed call ended with.
  */
+import { MetricLabels } from './labels.js';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { ProviderCallMetrics } from '../providers/pipeline/metrics.js';
+import { PROVIDER_ERROR_KINDS } from '../providers/errors.js';
+import { UNMAPPED_ERROR_KIND, type ProviderCallMetrics } from '../providers/pipeline/metrics.js';
+import { PROVIDER_METHODS } from '../providers/pipeline/wrapped-provider.js';
 
-export const ProviderCallLabels = { provider: 'provider', method: 'method', outcome: 'outcome', kind: 'kind' } as const;
+const ProviderCallLabels = { provider: MetricLabels.provider, method: MetricLabels.method, outcome: MetricLabels.outcome, kind: MetricLabels.kind } as const;
 
 export function providerCallMetrics(registry: Registry): ProviderCallMetrics {
   const duration = new Histogram({
@@ -25,5 +28,8 @@ export function providerCallMetrics(registry: Registry): ProviderCallMetrics {
   return {
     observe: (l, seconds) => duration.observe({ ...l }, seconds),
     failed: (l) => errors.inc({ ...l }),
+    known: (provider) => {
+      for (const method of PROVIDER_METHODS) for (const kind of [...PROVIDER_ERROR_KINDS, UNMAPPED_ERROR_KIND]) errors.inc({ provider, method, kind }, 0);
+    },
   };
 }

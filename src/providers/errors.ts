@@ -4,15 +4,17 @@
  * codes or vendor error bodies. Messages must never carry credentials.
  */
 
-export type ProviderErrorKind =
-  | 'InsufficientCapacity'
-  | 'QuotaExceeded'
-  | 'RateLimited'
-  | 'Transient'
-  | 'Auth'
-  | 'InvalidRequest'
-  | 'NotFound'
-  | 'Unsupported';
+export const PROVIDER_ERROR_KINDS = [
+  'InsufficientCapacity',
+  'QuotaExceeded',
+  'RateLimited',
+  'Transient',
+  'Auth',
+  'InvalidRequest',
+  'NotFound',
+  'Unsupported',
+] as const;
+export type ProviderErrorKind = (typeof PROVIDER_ERROR_KINDS)[number];
 
 export abstract class ProviderError extends Error {
   abstract readonly kind: ProviderErrorKind;

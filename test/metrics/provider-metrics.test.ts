@@ -5,6 +5,7 @@ import { Kinds, type KubeObject } from '../../src/kube/types.js';
 import { providerCallMetrics } from '../../src/metrics/provider-metrics.js';
 import { createMetricsRegistry, startHealthServer } from '../../src/metrics/server.js';
 import { Operator } from '../../src/operator.js';
+import { TransientError } from '../../src/providers/errors.js';
 import { SimCloud } from '../../src/providers/sim/sim-cloud.js';
 import { simProviderFactory } from '../../src/providers/sim/sim-provider.js';
 import { FakeClock } from '../../src/util/clock.js';
@@ -39,13 +40,15 @@ it('/metrics shows the provider call histogram and error counter with real value
   await cluster.create(Kinds.GpuProvider, applyDefaults({ apiVersion: 'gpu-provisioner.dev/v1alpha1', kind: 'GpuProvider', metadata: { name: 'sim' }, spec: { type: 'sim' } } as KubeObject));
   await drive(clock, operator.providerController.reconcile('sim'));
 
-  // Three requests launched while the sim answers the first calls with 503s: the
-  // pipeline retries them, and the calls that run out of retries are counted.
-  cloud.serverErrors(15);
+  // The first launch call fails with a 503 on every attempt the pipeline makes (one
+  // call and its three retries), so it counts as one failed call; the machine's next
+  // reconcile launches it. Two more requests then launch without trouble.
+  cloud.failNextCreate(new TransientError('sim: create failed with 503 Service Unavailable'), 4);
   operator.start();
   for (const name of ['a', 'b', 'c']) {
     const req = applyDefaults({ apiVersion: 'gpu-provisioner.dev/v1alpha1', kind: 'GpuRequest', metadata: { name, namespace: 'ml' }, spec: { gpu: { model: 'H100', count: 1 } } } as KubeObject) as GpuRequest;
     await cluster.create(Kinds.GpuRequest, req);
+    for (let i = 0; i < 600 && (await cluster.get<GpuRequest>(Kinds.GpuRequest, name, 'ml'))?.status?.phase !== 'Ready'; i++) await clock.advance(100);
   }
   const allReady = async () => (await cluster.list<GpuRequest>(Kinds.GpuRequest)).every((r) => r.status?.phase === 'Ready');
   for (let i = 0; i < 600 && !(await allReady()); i++) await clock.advance(100);
@@ -62,9 +65,15 @@ it('/metrics shows the provider call histogram and error counter with real value
     expect(count('list', 'success')).toBeGreaterThanOrEqual(1);
     // Each sim call costs its latency (20 ms) on the clock: the sums are real durations.
     expect(sample(text, 'gpu_provisioner_provider_call_duration_seconds_sum', { provider: 'sim', method: 'create', outcome: 'success' })).toBeGreaterThanOrEqual(0.06);
-    const failed = sample(text, 'gpu_provisioner_provider_errors_total', { provider: 'sim', kind: 'Transient' }) ?? 0;
+    // Every method's error series exists from the start (at zero); the failures add up across them.
+    const failed = text
+      .split('\n')
+      .filter((l) => l.startsWith('gpu_provisioner_provider_errors_total{') && l.includes('provider="sim"') && l.includes('kind="Transient"'))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    expect(sample(text, 'gpu_provisioner_provider_errors_total', { provider: 'sim', method: 'delete', kind: 'Auth' })).toBe(0);
     const errored = text.split('\n').filter((l) => l.startsWith('gpu_provisioner_provider_call_duration_seconds_count{') && l.includes('outcome="error"'));
-    expect(failed).toBeGreaterThanOrEqual(1);
+    expect(failed).toBe(1);
+    expect(sample(text, 'gpu_provisioner_provider_call_duration_seconds_count', { provider: 'sim', method: 'create', outcome: 'error' })).toBe(1);
     expect(errored.length).toBeGreaterThanOrEqual(1);
   } finally {
     await server.close();

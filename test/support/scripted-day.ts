@@ -5,6 +5,7 @@
  * instance, hours of running, and a delete. The operator runs with every metric on
  * one prom-client registry, as main.ts wires it.
  */
+import { providerCallMetrics } from '../../src/metrics/provider-metrics.js';
 import { Registry } from 'prom-client';
 import { Labels, Reasons } from '../../src/api/constants.js';
 import type { GpuBudget, GpuMachine, GpuRequest, GpuRequestSpec } from '../../src/api/types.js';
@@ -53,6 +54,7 @@ export async function scriptedDay(opts: DayOptions = {}): Promise<Day> {
   const metrics = createOperatorMetrics(registry);
   const operator = new Operator({
     ...metrics.operatorOptions,
+    providerMetrics: providerCallMetrics(registry),
     cluster: base.cluster,
     clock: base.clock,
     logger: silentLogger(),
@@ -77,13 +79,14 @@ export async function scriptedDay(opts: DayOptions = {}): Promise<Day> {
     } as KubeObject) as GpuBudget,
   );
 
-  // The cheapest spot L4 has no capacity, and the provider answers 5xx twice: the launch moves on.
+  // The cheapest spot L4 has no capacity, and the provider answers 5xx for a while: some calls run out of
+  // retries (the errors panel counts those), and the launches move on.
   const offers = (await drive(f.clock, operator.offers.getOffers(operator.registry.get('sim')!))).filter((o) => o.gpuModel === 'L4' && o.capacityType === 'spot');
   const cheapest = offers.sort((a, b) => a.pricePerHour - b.pricePerHour)[0]!;
   const exhaustedOffer = `${cheapest.region}/${cheapest.zone ?? '-'}/${cheapest.instanceType}/spot`;
   await opts.beforeLaunches?.({ ...f, registry });
   cloud.insufficientCapacity(exhaustedOffer);
-  cloud.serverErrors(20);
+  cloud.serverErrors(40);
 
   const requests = {
     train: request('train', 'ml', { nodes: 2, capacityTypes: ['spot', 'on-demand'] }),

@@ -22,6 +22,8 @@ export const UNMAPPED_ERROR_KIND = 'Unmapped';
 export interface ProviderCallMetrics {
   observe(labels: { provider: string; method: ProviderMethod; outcome: CallOutcome }, seconds: number): void;
   failed(labels: { provider: string; method: ProviderMethod; kind: string }): void;
+  /** A provider was built: its error series start at zero, so its first failure shows in rate(). */
+  known?(provider: string): void;
 }
 
 export const noProviderCallMetrics: ProviderCallMetrics = { observe: () => undefined, failed: () => undefined };
@@ -37,6 +39,7 @@ class MeteredProvider extends WrappedProvider {
     private readonly clock: Clock,
   ) {
     super(inner);
+    metrics.known?.(inner.name);
   }
 
   protected async around<T>(method: ProviderMethod, signal: AbortSignal | undefined, fn: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {

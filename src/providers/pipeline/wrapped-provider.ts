@@ -4,7 +4,8 @@
  */
 import type { CloudProvider, Instance, InterruptionNotice, LaunchRequest, Offer } from '../types.js';
 
-export type ProviderMethod = 'listOffers' | 'create' | 'get' | 'list' | 'delete' | 'checkCredentials' | 'pollInterruptions';
+export const PROVIDER_METHODS = ['listOffers', 'create', 'get', 'list', 'delete', 'checkCredentials', 'pollInterruptions'] as const;
+export type ProviderMethod = (typeof PROVIDER_METHODS)[number];
 
 export abstract class WrappedProvider implements CloudProvider {
   readonly pollInterruptions?: (signal?: AbortSignal) => Promise<InterruptionNotice[]>;
