@@ -84,9 +84,11 @@ async function main(): Promise<void> {
   const requests = manifests.filter((m) => m.kind === 'GpuRequest') as GpuRequest[];
   // The example Secrets hold placeholders: the demo never calls a real cloud.
   const others = manifests.filter((m) => m.kind !== 'GpuRequest' && m.kind !== 'Secret');
-  // Machines of the example sim account boot in 45 s; the demo has a minute in all.
-  const simProvider = others.find((m) => m.kind === 'GpuProvider' && (m.spec as GpuProvider['spec']).type === 'sim');
-  if (simProvider) (simProvider.spec as GpuProvider['spec']).sim = { ...(simProvider.spec as GpuProvider['spec']).sim, bootSeconds: DEMO_BOOT_SECONDS };
+  // Machines of the example simulated account boot in 45 s; the demo has a minute in all.
+  for (const m of others) {
+    const spec = m.spec as GpuProvider['spec'] | undefined;
+    if (m.kind === 'GpuProvider' && spec?.sim) spec.sim = { ...spec.sim, bootSeconds: DEMO_BOOT_SECONDS };
+  }
 
   // The first launch meets an offer the catalogue still lists but that just ran out:
   // the controller must mark it unavailable and buy the next one in the same reconcile.

@@ -44,6 +44,8 @@ const VALUE_SETS: Record<string, Record<string, unknown>> = {
     talos: { version: 'v1.13.9', schematicId: 'abc', checksums: { 'abc/v1.13.9': { kernel: 'k', initramfs: 'i' } } },
     configEndpoint: { enabled: true, url: 'https://gpu-config.example.com', tlsSecretName: 'config-tls', service: { type: 'LoadBalancer', annotations: { a: 'b' } } },
     metrics: { serviceMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } } },
+    dashboards: { enabled: true, namespace: 'monitoring', annotations: { grafana_folder: 'GPU' } },
+    prometheusRule: { enabled: true, labels: { release: 'kube-prometheus-stack' } },
     extraEnv: [{ name: 'AWS_REGION', value: 'eu-west-1' }],
     priorityClassName: 'system-cluster-critical',
     nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
@@ -91,6 +93,23 @@ describe('charts/gpu-provisioner', () => {
       expect({ object: `${obj.apiVersion} ${obj.kind}`, model: Kind !== undefined }).toEqual({ object: `${obj.apiVersion} ${obj.kind}`, model: true });
       expect(() => new Kind!(obj).validate()).not.toThrow();
     }
+  });
+
+  it('ships the Grafana dashboards and the alerts when asked, and neither by default', () => {
+    const objs = render(VALUE_SETS.everything);
+    const dashboards = byKind(objs, 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
+    expect(dashboards.map((d) => d.metadata.namespace)).toEqual(['monitoring', 'monitoring', 'monitoring']);
+    for (const d of dashboards) {
+      for (const json of Object.values((d as unknown as { data: Record<string, string> }).data)) {
+        expect((JSON.parse(json) as { panels: unknown[] }).panels.length).toBeGreaterThan(0);
+      }
+    }
+    const rule = one<{ metadata: { labels: Record<string, string> }; spec: { groups: { rules: { alert?: string }[] }[] } }>(objs, 'PrometheusRule');
+    expect(rule.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(rule.spec.groups.flatMap((g) => g.rules.map((r) => r.alert)).length).toBeGreaterThanOrEqual(5);
+    const defaults = render();
+    expect(byKind(defaults, 'PrometheusRule')).toEqual([]);
+    expect(byKind(defaults, 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard)).toEqual([]);
   });
 
   it('the schema check would catch a broken object', () => {
