@@ -17,7 +17,6 @@ export const Labels = {
   requestName: `${GROUP}/request-name`,
   requestNamespace: `${GROUP}/request-namespace`,
   requestUid: `${GROUP}/request-uid`,
-  nodeIndex: `${GROUP}/node-index`,
   provider: `${GROUP}/provider`,
   capacityType: `${GROUP}/capacity-type`,
   gpuModel: `${GROUP}/gpu-model`,

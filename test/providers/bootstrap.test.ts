@@ -84,7 +84,7 @@ async function setup(opts: { providerTemplate?: boolean; store?: boolean; defaul
   return { cluster, store, build };
 }
 
-const labels = { 'gpu-provisioner.dev/request-uid': '7f3a', 'gpu-provisioner.dev/node-index': '0' };
+const labels = { 'gpu-provisioner.dev/request-uid': '7f3a', 'gpu-provisioner.dev/machine': '0' };
 const input = (providerType: ProviderType, req = request(), over: Partial<Offer> = {}) => ({
   namespace: req.metadata.namespace ?? 'default',
   ...(req.spec.talos ? { talos: req.spec.talos } : {}),

@@ -36,7 +36,7 @@ export interface ContractFixture {
 
 const FEATURES: readonly Feature[] = ['spot', 'node-join', 'capacity-reservation', 'price-api', 'interruption-notice'];
 
-/** A name in the shape of src/controller/lifecycle/launch-key.ts: `gpr-<cluster>-<uid8>-<index>-<attempt>`. */
+/** A name in the shape of a GpuMachine's (src/controller/machine/naming.ts): `gpr-<cluster>-<uid8>-<suffix>`. */
 export function contractLaunchName(clusterName: string, slot: number): string {
   const cluster = clusterName.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 20).replace(/-+$/, '');
   return `gpr-${cluster}-c0ffee00-${slot}-0`;
@@ -53,11 +53,11 @@ export function contractLaunchRequest(clusterName: string, offer: Offer, slot: n
       [Labels.requestNamespace]: 'default',
       [Labels.requestName]: 'contract',
       [Labels.requestUid]: 'c0ffee00-0000-4000-8000-000000000000',
-      [Labels.nodeIndex]: String(slot),
+      [Labels.machine]: name,
     },
     bootstrap: {
       hostname: name,
-      nodeLabels: { [Labels.nodeIndex]: String(slot) },
+      nodeLabels: { [Labels.machine]: name },
       nodeTaints: [],
       userData: '#cloud-config\n{}\n',
     },

@@ -75,7 +75,7 @@ function launchRequest(overrides: Partial<LaunchRequest> = {}): LaunchRequest {
       [Labels.requestNamespace]: 'ml',
       [Labels.requestName]: 'train',
       [Labels.requestUid]: '1a2b3c4d-0000-4000-8000-000000000000',
-      [Labels.nodeIndex]: '0',
+      [Labels.machine]: '0',
     },
     bootstrap: {
       hostname: 'gpr-prod-east-1a2b3c4d-0-0',

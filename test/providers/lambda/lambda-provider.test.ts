@@ -173,7 +173,7 @@ describe('Lambda adapter against scripted answers', () => {
         { key: 'gpu-provisioner-dev:request-namespace', value: 'default' },
         { key: 'gpu-provisioner-dev:request-name', value: 'contract' },
         { key: 'gpu-provisioner-dev:request-uid', value: 'c0ffee00-0000-4000-8000-000000000000' },
-        { key: 'gpu-provisioner-dev:node-index', value: '1' },
+        { key: 'gpu-provisioner-dev:machine', value: 'gpr-prod-eu-c0ffee00-1-0' },
       ],
     });
   });

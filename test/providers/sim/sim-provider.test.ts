@@ -55,7 +55,7 @@ function launch(offer: Offer, key: string, extra: Partial<LaunchRequest> = {}): 
     tags: { [Labels.cluster]: CLUSTER, [Labels.requestName]: 'train' },
     bootstrap: {
       hostname: key,
-      nodeLabels: { [Labels.requestUid]: 'uid-1', [Labels.nodeIndex]: '0' },
+      nodeLabels: { [Labels.requestUid]: 'uid-1', [Labels.machine]: '0' },
       nodeTaints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }],
       userData: 'machine:\n  token: s3cret-token\n',
     },
@@ -133,7 +133,7 @@ describe('SimProvider', () => {
     expect(node?.spec?.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }]);
     expect(node?.metadata.labels).toMatchObject({
       [Labels.requestUid]: 'uid-1',
-      [Labels.nodeIndex]: '0',
+      [Labels.machine]: '0',
       [Labels.instanceType]: 'g-h100x8',
       [Labels.region]: 'sim-us-east-1',
       [Labels.zone]: 'sim-us-east-1a',
