@@ -8,6 +8,7 @@ import { GpuRequestController, type RequestControllerOptions } from './controlle
 import { GpuMachineController } from './controller/machine/controller.js';
 import { GpuProviderController } from './controller/provider/controller.js';
 import { InterruptionRouter } from './controller/interruption/router.js';
+import { errorPolicy } from './controller/error-policy.js';
 import {
   defaultLifecycleOptions,
   type BootstrapBuilder,
@@ -125,6 +126,7 @@ export class Operator {
       cluster,
       clock,
       logger,
+      errorPolicy,
       resyncPeriodMs: opts.resyncPeriodMs,
       onReconcile: opts.onReconcile,
       onQueueWait: opts.onQueueWait,

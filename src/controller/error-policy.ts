@@ -1,5 +1,6 @@
 /**
- * The one place that decides what a failed reconcile waits for, for every controller:
+ * The one place that decides what a failed reconcile waits for, for every controller
+ * (the manager applies it to each one's failures):
  * a lost optimistic-locking race goes round again at once (nothing was written), a
  * rate limit waits as long as the provider asked, anything else backs off per key in
  * the work queue (exponentially, reset by the next success).

@@ -12,7 +12,6 @@ import type { GpuBudget, GpuBudgetStatus, GpuMachine } from '../../api/types.js'
 import { Kinds, type ClusterPort, type KubeObject } from '../../kube/types.js';
 import type { ControllerContext } from '../context.js';
 import { machineCostSince } from '../cost.js';
-import { errorPolicy } from '../error-policy.js';
 import { recordEvent } from '../events.js';
 import type { Controller, ReconcileResult } from '../runtime/manager.js';
 import { writeStatus } from '../status-write.js';
@@ -65,14 +64,6 @@ export class GpuBudgetController implements Controller {
   }
 
   async reconcile(key: string): Promise<ReconcileResult> {
-    try {
-      return await this.reconcileKey(key);
-    } catch (e) {
-      return errorPolicy(e);
-    }
-  }
-
-  private async reconcileKey(key: string): Promise<ReconcileResult> {
     const [namespace, name] = key.split('/') as [string, string];
     const budget = await this.ctx.cluster.get<GpuBudget>(Kinds.GpuBudget, name, namespace);
     if (!budget || budget.metadata.deletionTimestamp) {

@@ -10,7 +10,7 @@ import { Labels, MACHINE_FINALIZER } from '../../api/constants.js';
 import type { GpuMachine, GpuMachineStatus } from '../../api/types.js';
 import { Kinds, type KubeObject, type Node } from '../../kube/types.js';
 import type { ControllerContext } from '../context.js';
-import { BackoffError, errorPolicy } from '../error-policy.js';
+import { BackoffError } from '../error-policy.js';
 import type { Controller, ReconcileResult } from '../runtime/manager.js';
 import { minDefined, writeStatus } from '../status-write.js';
 import { health, liveness } from './health.js';
@@ -73,14 +73,6 @@ export class GpuMachineController implements Controller {
   }
 
   async reconcile(key: string): Promise<ReconcileResult> {
-    try {
-      return await this.reconcileKey(key);
-    } catch (e) {
-      return errorPolicy(e);
-    }
-  }
-
-  private async reconcileKey(key: string): Promise<ReconcileResult> {
     const [namespace, name] = key.split('/') as [string, string];
     const found = await this.ctx.cluster.get<GpuMachine>(Kinds.GpuMachine, name, namespace);
     if (!found) {

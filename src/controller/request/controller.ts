@@ -13,7 +13,6 @@ import type { GpuMachine, GpuRequest, GpuRequestStatus, InterruptionRecord } fro
 import { Kinds, type KubeObject } from '../../kube/types.js';
 import type { ControllerContext } from '../context.js';
 import { machineCost } from '../cost.js';
-import { errorPolicy } from '../error-policy.js';
 import { recordEvent } from '../events.js';
 import { randomSuffix } from '../machine/naming.js';
 import type { Controller, ReconcileResult } from '../runtime/manager.js';
@@ -64,14 +63,6 @@ export class GpuRequestController implements Controller {
   }
 
   async reconcile(key: string): Promise<ReconcileResult> {
-    try {
-      return await this.reconcileKey(key);
-    } catch (e) {
-      return errorPolicy(e);
-    }
-  }
-
-  private async reconcileKey(key: string): Promise<ReconcileResult> {
     const [namespace, name] = key.split('/') as [string, string];
     let req = await this.ctx.cluster.get<GpuRequest>(Kinds.GpuRequest, name, namespace);
     if (!req) return {};

@@ -98,6 +98,12 @@ export interface ControllerManagerOptions {
   backoff?: BackoffOptions;
   /** Called after every reconcile, e.g. to record metrics. Must not throw. */
   onReconcile?: (e: ReconcileEvent) => void;
+  /**
+   * The one place that decides what a failed reconcile of any controller waits for:
+   * returns a result (a race that can go round again at once) or throws (a
+   * RequeueError with its delay, or the error for the queue's backoff). Default: throw.
+   */
+  errorPolicy?: (err: unknown) => ReconcileResult;
   /** Called with how long each key waited in a controller's queue. Must not throw. */
   onQueueWait?: (controller: string, waitedMs: number) => void;
 }
@@ -169,6 +175,7 @@ export class ControllerManager {
   private readonly resyncPeriodMs: number;
   private readonly backoff: BackoffOptions | undefined;
   private readonly onReconcile: ((e: ReconcileEvent) => void) | undefined;
+  private readonly errorPolicy: (err: unknown) => ReconcileResult;
   private readonly onQueueWait: ((controller: string, waitedMs: number) => void) | undefined;
   private readonly controllers: Controller[] = [];
   private readonly counters = new Map<string, Counters>();
@@ -186,6 +193,7 @@ export class ControllerManager {
     this.backoff = opts.backoff;
     this.onReconcile = opts.onReconcile;
     this.onQueueWait = opts.onQueueWait;
+    this.errorPolicy = opts.errorPolicy ?? rethrow;
   }
 
   register(controller: Controller): this {
@@ -358,7 +366,7 @@ export class ControllerManager {
     this.inFlight.set(flightKey, startedAt);
     let event: ReconcileEvent;
     try {
-      const result = await c.reconcile(key, signal);
+      const result = await c.reconcile(key, signal).catch((err: unknown) => this.errorPolicy(err));
       counters.reconciles++;
       queue.forget(key);
       const after = result?.requeueAfterMs;
@@ -431,6 +439,10 @@ export class ControllerManager {
     }
     this.logger.info('controllers stopped');
   }
+}
+
+function rethrow(err: unknown): never {
+  throw err;
 }
 
 function messageOf(err: unknown): string {
