@@ -20,6 +20,7 @@ import {
   KubeError,
   KubeNotFoundError,
 } from './errors.js';
+import { deepFreeze } from './frozen.js';
 import { matchesListOptions, storeKey } from './index-store.js';
 import { CLIENT_SIDE_FIELDS, InformerCache, serverSelectable } from './informer-cache.js';
 import {
@@ -177,7 +178,7 @@ export class ClientNodeCluster implements ClusterPort {
     const cached = this.cache.reader(kind, namespace);
     if (cached) {
       const obj = cached.get(storeKey(kind.namespaced ? namespace : undefined, name));
-      return obj ? (structuredClone(obj) as T) : undefined;
+      return obj as T | undefined;
     }
     const res = await this.call('GET', resourcePath(kind, namespace, name));
     if (res.status === 404) return undefined;
@@ -187,7 +188,7 @@ export class ClientNodeCluster implements ClusterPort {
 
   async list<T extends KubeObject>(kind: ResourceKind, opts: ListOptions = {}): Promise<T[]> {
     const cached = this.cache.reader(kind, opts.namespace);
-    if (cached) return cached.select(opts).map((o) => structuredClone(o) as T);
+    if (cached) return cached.select(opts) as T[];
     return (await this.listAll(kind, opts)).items as T[];
   }
 
@@ -383,8 +384,10 @@ export class ClientNodeCluster implements ClusterPort {
   private written<T extends KubeObject>(kind: ResourceKind, obj: T): T {
     const out = this.typed(kind, obj);
     const { name, namespace, deletionTimestamp, finalizers } = out.metadata;
-    if (deletionTimestamp && (finalizers ?? []).length === 0) this.cache.observeDeleted(kind, name, namespace, structuredClone(out));
-    else this.cache.observe(kind, structuredClone(out));
+    // Frozen: the writer and the cache's readers share it (see frozen.ts).
+    deepFreeze(out);
+    if (deletionTimestamp && (finalizers ?? []).length === 0) this.cache.observeDeleted(kind, name, namespace, out);
+    else this.cache.observe(kind, out);
     return out;
   }
 

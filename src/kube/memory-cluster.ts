@@ -3,10 +3,15 @@
  * them: resourceVersion and generation, the status subresource, merge patch with
  * optimistic locking, finalizers, watches, selectors, and PDB-aware eviction. It backs
  * the demo and every controller test, so it also carries failure switches.
+ *
+ * Stored objects are frozen and handed to readers and watchers as they are (see
+ * frozen.ts); a write copies what the caller passed once and shares every unchanged
+ * subtree with the version before, so reads cost nothing and writes cost their change.
  */
 import { randomUUID } from 'node:crypto';
 import { RealClock, type Clock } from '../util/clock.js';
 import { evictionAllowed } from './disruption.js';
+import { deepFreeze } from './frozen.js';
 import { AlreadyExistsError, ConflictError, InvalidObjectError, KubeNotFoundError } from './errors.js';
 import { IndexStore, type IndexStoreOptions } from './index-store.js';
 import { applyMergePatch, jsonEqual } from './merge-patch.js';
@@ -47,7 +52,8 @@ export interface EventFilter {
   namespace?: string;
 }
 
-const deepCopy = <T>(v: T): T => structuredClone(v);
+/** A caller's object, made the store's own: copied once, then frozen. */
+const owned = <T>(v: T): T => deepFreeze(structuredClone(v));
 
 function kindKey(kind: ResourceKind): string {
   return `${apiVersionOf(kind)}/${kind.kind}`;
@@ -119,27 +125,25 @@ export class MemoryCluster implements ClusterPort {
 
   /** Every event recorded so far, oldest first. */
   events(filter: EventFilter = {}): EventRecord[] {
-    return this.eventLog
-      .filter(
+    return this.eventLog.filter(
         (e) =>
           (filter.type === undefined || e.type === filter.type) &&
           (filter.reason === undefined || e.reason === filter.reason) &&
           (filter.involvedKind === undefined || e.involved.kind === filter.involvedKind) &&
           (filter.involvedName === undefined || e.involved.name === filter.involvedName) &&
           (filter.namespace === undefined || e.involved.namespace === filter.namespace),
-      )
-      .map(deepCopy);
+    );
   }
 
   async get<T extends KubeObject>(kind: ResourceKind, name: string, namespace?: string): Promise<T | undefined> {
     this.maybeFail('get');
     const obj = this.bucket(kind).get(this.key(kind, name, namespace));
-    return obj ? (deepCopy(obj) as T) : undefined;
+    return obj as T | undefined;
   }
 
   async list<T extends KubeObject>(kind: ResourceKind, opts: ListOptions = {}): Promise<T[]> {
     this.maybeFail('list');
-    return this.select(kind, opts).map((o) => deepCopy(o) as T);
+    return this.select(kind, opts) as T[];
   }
 
   async create<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
@@ -152,7 +156,7 @@ export class MemoryCluster implements ClusterPort {
     const current = this.mustGet(kind, obj.metadata.name, obj.metadata.namespace);
     const precondition = obj.metadata.resourceVersion;
     this.checkPrecondition(kind, current, precondition);
-    return this.update(kind, current, deepCopy(obj), false) as T;
+    return this.update(kind, current, owned(obj), false) as T;
   }
 
   async patch<T extends KubeObject>(
@@ -218,7 +222,7 @@ export class MemoryCluster implements ClusterPort {
   }
 
   async recordEvent(e: EventRecord): Promise<void> {
-    this.eventLog.push(deepCopy(e));
+    this.eventLog.push(owned(e));
     try {
       this.storeEvent(e);
     } catch {
@@ -234,14 +238,14 @@ export class MemoryCluster implements ClusterPort {
     // Repeats are folded into one Event with a count, as the client-go recorder does.
     if (existing) {
       const count = Number((existing as unknown as { count?: number }).count ?? 1) + 1;
-      this.update(Kinds.Event, existing, { ...deepCopy(existing), count, lastTimestamp: now } as KubeObject, false);
+      this.update(Kinds.Event, existing, { ...existing, count, lastTimestamp: now } as KubeObject, false);
       return;
     }
     this.createNow(Kinds.Event, {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name: `${e.involved.name}.${this.uid().replaceAll('-', '').slice(0, 16)}`, namespace },
-      involvedObject: deepCopy(e.involved),
+      involvedObject: { ...e.involved },
       type: e.type,
       reason: e.reason,
       message: e.message,
@@ -313,7 +317,7 @@ export class MemoryCluster implements ClusterPort {
   }
 
   private createNow(kind: ResourceKind, input: KubeObject): KubeObject {
-    const obj = deepCopy(input);
+    const obj = structuredClone(input);
     const { name, namespace } = obj.metadata ?? {};
     if (!name) throw new InvalidObjectError(`${kind.kind} is invalid: metadata.name: Required value`);
     if (kind.namespaced && !namespace) {
@@ -336,26 +340,28 @@ export class MemoryCluster implements ClusterPort {
     obj.metadata.generation = 1;
     this.checkValid(obj);
     obj.metadata.resourceVersion = this.nextVersion();
+    deepFreeze(obj);
     bucket.set(obj);
     this.notify(kind, 'ADDED', obj, undefined);
-    return deepCopy(obj);
+    return obj;
   }
 
   /** Writes `next` over `current`, keeping what a client may not change. */
   private update(kind: ResourceKind, current: KubeObject, next: KubeObject, statusWrite: boolean): KubeObject {
     const cur = current.metadata;
     let merged: KubeObject;
+    // `next` is the store's own (a patch result or a copy): shallow copies suffice where fields are set.
     if (statusWrite) {
-      merged = deepCopy(current);
+      merged = { ...current, metadata: { ...cur } };
       if (next.status === undefined) delete merged.status;
-      else merged.status = deepCopy(next.status);
+      else merged.status = next.status;
     } else {
-      merged = deepCopy(next);
+      merged = { ...next };
       merged.apiVersion = apiVersionOf(kind);
       merged.kind = kind.kind;
       if (kind.statusSubresource) {
         if (current.status === undefined) delete merged.status;
-        else merged.status = deepCopy(current.status);
+        else merged.status = current.status;
       }
       merged.metadata = {
         ...(merged.metadata ?? {}),
@@ -385,9 +391,10 @@ export class MemoryCluster implements ClusterPort {
       merged.metadata.generation = (cur.generation ?? 1) + 1;
     }
     merged.metadata.resourceVersion = cur.resourceVersion;
-    if (jsonEqual(merged, current)) return deepCopy(current);
+    if (jsonEqual(merged, current)) return current;
     this.checkValid(merged);
     merged.metadata.resourceVersion = this.nextVersion();
+    deepFreeze(merged);
     const bucket = this.bucket(kind);
     const key = this.key(kind, cur.name, cur.namespace);
     if (merged.metadata.deletionTimestamp && (merged.metadata.finalizers ?? []).length === 0) {
@@ -397,7 +404,7 @@ export class MemoryCluster implements ClusterPort {
       bucket.set(merged);
       this.notify(kind, 'MODIFIED', merged, current);
     }
-    return deepCopy(merged);
+    return merged;
   }
 
   private deleteNow(kind: ResourceKind, name: string, namespace: string | undefined): void {
@@ -407,15 +414,15 @@ export class MemoryCluster implements ClusterPort {
     if (!current) return;
     if ((current.metadata.finalizers ?? []).length > 0) {
       if (current.metadata.deletionTimestamp) return;
-      const next = deepCopy(current);
-      next.metadata.deletionTimestamp = new Date(this.clock.now()).toISOString();
-      next.metadata.resourceVersion = this.nextVersion();
+      const next = deepFreeze({
+        ...current,
+        metadata: { ...current.metadata, deletionTimestamp: new Date(this.clock.now()).toISOString(), resourceVersion: this.nextVersion() },
+      });
       bucket.set(next);
       this.notify(kind, 'MODIFIED', next, current);
       return;
     }
-    const gone = deepCopy(current);
-    gone.metadata.resourceVersion = this.nextVersion();
+    const gone = deepFreeze({ ...current, metadata: { ...current.metadata, resourceVersion: this.nextVersion() } });
     bucket.delete(key);
     this.notify(kind, 'DELETED', gone, current);
   }

@@ -6,11 +6,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /**
  * Returns `target` with `patch` applied: objects merge key by key, `null` deletes a key,
- * anything else (arrays included) replaces. Neither argument is modified.
+ * anything else (arrays included) replaces. Neither argument is modified. The result is
+ * new along the patched paths and shares every other subtree with `target` (which the
+ * cluster stores frozen); values taken from `patch` are copied.
  */
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return structuredClone(patch);
-  const result: Record<string, unknown> = isPlainObject(target) ? structuredClone(target) : {};
+  const result: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
     else result[key] = applyMergePatch(result[key], value);

@@ -153,6 +153,10 @@ export interface EventRecord {
   message: string;
 }
 
+/**
+ * The operator's view of the API server. Every object it returns (from reads, writes and
+ * watches) is frozen and shared with every other reader: copy before changing one.
+ */
 export interface ClusterPort {
   get<T extends KubeObject>(kind: ResourceKind, name: string, namespace?: string): Promise<T | undefined>;
   list<T extends KubeObject>(kind: ResourceKind, opts?: ListOptions): Promise<T[]>;

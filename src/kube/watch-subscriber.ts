@@ -31,10 +31,10 @@ export class WatchSubscriber {
     return !this.stopped;
   }
 
-  /** Queues `type` for `obj` (copied now, so later changes to the store do not leak in). */
+  /** Queues `type` for `obj`: a frozen object of the store, shared with every reader (see frozen.ts). */
   push(type: WatchEventType, obj: KubeObject): void {
     if (this.stopped) return;
-    this.queue.push({ type, object: structuredClone(obj) });
+    this.queue.push({ type, object: obj });
     this.reschedule();
   }
 

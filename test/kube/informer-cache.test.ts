@@ -82,12 +82,16 @@ describe('ClientNodeCluster informer cache', () => {
     expect(api.requests.length).toBe(before);
   });
 
-  it('returns copies from the cache: a caller changing one does not change the next read', async () => {
+  it('hands out frozen objects from the cache: a caller cannot change the next read', async () => {
     await api.cluster.create(GR, gpuRequest('a', { metadata: { name: 'a', labels: { team: 'x' } } }));
     watch(GR);
     await cluster.waitForSync([GR]);
-    (await cluster.get(GR, 'a', 'ml'))!.metadata.labels!.team = 'changed';
-    (await cluster.list(GR))[0]!.metadata.labels!.team = 'changed';
+    const got = (await cluster.get(GR, 'a', 'ml'))!;
+    expect(() => (got.metadata.labels!.team = 'changed')).toThrow(TypeError);
+    const listed = (await cluster.list(GR))[0]!;
+    expect(() => (listed.metadata.labels!.team = 'changed')).toThrow(TypeError);
+    const written = await cluster.patch(GR, 'a', 'ml', { metadata: { annotations: { a: 'b' } } });
+    expect(Object.isFrozen(written.metadata)).toBe(true);
     expect((await cluster.get(GR, 'a', 'ml'))!.metadata.labels).toEqual({ team: 'x' });
   });
 

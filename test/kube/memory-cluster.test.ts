@@ -52,16 +52,29 @@ describe('MemoryCluster create/get', () => {
     expect(n.status?.allocatable).toEqual({ 'nvidia.com/gpu': '8' });
   });
 
-  it('returns deep copies: callers cannot change the store', async () => {
+  it('keeps its own copy of what it is given and hands out frozen objects nobody can change', async () => {
     const { cluster } = setup();
     const input = gpuRequest('a', { metadata: { name: 'a', labels: { team: 'x' } } });
     const created = await cluster.create(GR, input);
     input.metadata.labels!.team = 'changed-input';
-    created.metadata.labels!.team = 'changed-result';
+    expect(() => (created.metadata.labels!.team = 'changed-result')).toThrow(TypeError);
     const got = (await cluster.get(GR, 'a', 'ml'))!;
-    got.metadata.labels!.team = 'changed-get';
-    (await cluster.list(GR))[0]!.metadata.labels!.team = 'changed-list';
+    expect(() => (got.metadata.labels!.team = 'changed-get')).toThrow(TypeError);
+    expect(() => ((got.spec as { nodes: number }).nodes = 5)).toThrow(TypeError);
+    const listed = (await cluster.list(GR))[0]!;
+    expect(() => (listed.metadata.labels!.team = 'changed-list')).toThrow(TypeError);
     expect((await cluster.get(GR, 'a', 'ml'))!.metadata.labels).toEqual({ team: 'x' });
+  });
+
+  it('shares what a patch left alone with the version before, and never changes that version', async () => {
+    const { cluster } = setup();
+    await cluster.create(GR, gpuRequest('a', { metadata: { name: 'a', labels: { team: 'x' } } }));
+    const before = (await cluster.get(GR, 'a', 'ml'))!;
+    const after = await cluster.patch(GR, 'a', 'ml', { metadata: { labels: { team: 'y' } } });
+    expect(after.spec).toBe(before.spec);
+    expect(before.metadata.labels).toEqual({ team: 'x' });
+    expect(after.metadata.labels).toEqual({ team: 'y' });
+    expect(Object.isFrozen(after.metadata.labels)).toBe(true);
   });
 });
 
@@ -290,16 +303,22 @@ describe('MemoryCluster list and watch', () => {
     ]);
   });
 
-  it('watch events carry copies', async () => {
+  it('watch events carry the frozen stored object: a handler cannot change the store', async () => {
     const { cluster } = setup();
+    const errors: unknown[] = [];
     const events: WatchEvent<KubeObject>[] = [];
     cluster.watch(GR, {}, (e) => {
-      e.object.metadata.name = 'mutated';
       events.push(e);
+      try {
+        e.object.metadata.name = 'mutated';
+      } catch (err) {
+        errors.push(err);
+      }
     });
     await cluster.create(GR, gpuRequest('a'));
     await flushMicrotasks();
     expect(events).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(TypeError);
     expect((await cluster.get(GR, 'a', 'ml'))!.metadata.name).toBe('a');
   });
 });
