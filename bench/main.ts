@@ -64,6 +64,8 @@ interface Result {
   cappedAtS?: number;
   capS: number;
   launchOverLatency: { p50: number; p95: number; n: number };
+  /** Medians of each leg of create → launch call: the GpuRequest created → its GpuMachine created → the launch call. */
+  launchLegsP50Ms: { machineCreated: number; launchCall: number };
   listingsPerProviderPerRefresh: number;
   listings: number;
   refreshes: number;
@@ -212,10 +214,16 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
   const machines = await cluster.list<GpuMachine>(Kinds.GpuMachine);
   const calls = createCalls(cloud);
   const firstLaunch: number[] = [];
+  const machineCreated: number[] = [];
+  const machineToLaunch: number[] = [];
   for (const m of machines) {
     const request = m.metadata.labels?.[Labels.requestName];
     const at = calls.get(m.metadata.name)?.[0];
-    if (request && at !== undefined && !m.spec.replaces) firstLaunch.push(at - createdAt.get(request)!);
+    if (!request || at === undefined || m.spec.replaces) continue;
+    firstLaunch.push(at - createdAt.get(request)!);
+    const madeAt = Date.parse(m.metadata.creationTimestamp!);
+    machineCreated.push(madeAt - createdAt.get(request)!);
+    machineToLaunch.push(at - madeAt);
   }
   const overLatency = firstLaunch.map((ms) => ms / s.latencyMs);
   // Listings by provider and by refresh interval since the operator started (its credential check lists too):
@@ -238,6 +246,7 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
     cappedAtS: allReady ? undefined : (Date.now() - t0) / 1000,
     capS: s.capS,
     launchOverLatency: { p50: quantile(overLatency, 0.5), p95: quantile(overLatency, 0.95), n: overLatency.length },
+    launchLegsP50Ms: { machineCreated: quantile(machineCreated, 0.5), launchCall: quantile(machineToLaunch, 0.5) },
     listingsPerProviderPerRefresh: Math.max(0, ...perWindow.values()),
     listings,
     refreshes,
@@ -343,7 +352,8 @@ function describe(r: Result): string {
   const parts = [
     r.readyS !== undefined ? `all Ready in ${fmt(r.readyS)} s` : `${thousands(r.ready)} of ${thousands(r.requested)} requests Ready after ${fmt(r.cappedAtS, 0)} s (cap ${r.capS} s)`,
     `create → launch call ${fmt(r.launchOverLatency.p50)}× / ${fmt(r.launchOverLatency.p95)}× the sim latency (p50 / p95, n=${r.launchOverLatency.n}` +
-      (r.launchOverLatency.n < (sc.kind === 'requests' ? sc.n : sc.n) ? ` of ${sc.n}: the others had no launch call by the cap)` : ')'),
+      (r.launchOverLatency.n < (sc.kind === 'requests' ? sc.n : sc.n) ? ` of ${sc.n}: the others had no launch call by the cap)` : ')') +
+      ` (medians: create → GpuMachine created ${fmt(r.launchLegsP50Ms.machineCreated, 0)} ms → launch call ${fmt(r.launchLegsP50Ms.launchCall, 0)} ms)`,
     `at most ${r.listingsPerProviderPerRefresh} price listing(s) per provider per refresh (${r.listings} in ${r.refreshes} ${Math.round(r.refreshMs / 1000)} s interval(s))`,
     `peak RSS ${fmt(r.rssMb, 0)} MB`,
     `CPU to Ready ${fmt(r.cpuToReadyS)} s`,
