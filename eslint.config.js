@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'src/providers/*/generated/', 'coverage/', '.tools/'] },
+  { ignores: ['dist/', '.bench/', 'node_modules/', 'src/providers/*/generated/', 'coverage/', '.tools/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the operator's production wiring (Operator with the default
  * lifecycle options, RealClock) on the in-memory cluster and the sim cloud at a set
- * provider latency. One line per scenario, each run in a process of its own so memory
+ * provider latency, compiled to JavaScript and run by plain node as the image runs
+ * `dist/main.js`. One line per scenario, each run in a process of its own so memory
  * and CPU are its own:
  *
  *   - N single-node GpuRequests (--sizes, default 1000,10000): time to all Ready, create →
