@@ -43,6 +43,17 @@ export function nodeFingerprint(obj: KubeObject): string {
   ]);
 }
 
+/**
+ * What of its own object wakes a machine: the spec (generation), deletion, finalizers,
+ * annotations and every label but the two it writes itself once launched, so that its
+ * own bookkeeping is not reconciled again as if something had changed.
+ */
+export function machineFingerprint(obj: KubeObject): string {
+  const m = obj.metadata;
+  const { [Labels.instanceId]: _instance, [Labels.provider]: _provider, ...labels } = m.labels ?? {};
+  return JSON.stringify([m.generation, m.deletionTimestamp, m.finalizers, labels, m.annotations]);
+}
+
 /** What the API server accepts as a label value; anything else would fail every write of the machine. */
 function isLabelValue(v: string): boolean {
   return v.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v);
@@ -56,6 +67,7 @@ export interface MachineControllerOptions {
 export class GpuMachineController implements Controller {
   readonly name = 'gpumachine';
   readonly kind = Kinds.GpuMachine;
+  readonly fingerprint = machineFingerprint;
   readonly watches = [
     { kind: Kinds.Node, map: nodeToMachineKeys, fingerprint: nodeFingerprint },
     // A provider that becomes ready (or changes) may fit what nothing fitted before.

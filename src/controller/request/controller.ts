@@ -34,6 +34,17 @@ export function machineToRequestKeys(obj: KubeObject): string[] {
   return name && namespace ? [`${namespace}/${name}`] : [];
 }
 
+/**
+ * What of a GpuMachine its request acts on: everything it summarizes or counts, not
+ * the machine's own bookkeeping (the offers it weighed, the call it is about to make,
+ * the generation it saw), which would only wake the request to write nothing.
+ */
+export function machineFingerprint(obj: KubeObject): string {
+  const m = obj as GpuMachine;
+  const { offers: _offers, launching: _launching, observedGeneration: _seen, ...status } = m.status ?? {};
+  return JSON.stringify([m.metadata.deletionTimestamp, m.metadata.labels?.[Labels.requestName], m.spec?.replaces, status]);
+}
+
 /** When the request's lifetime.maxDuration runs out (epoch ms), if it has one. */
 export function lifetimeEnd(req: GpuRequest): number | undefined {
   const max = req.spec.lifetime?.maxDuration;
@@ -50,7 +61,7 @@ function withoutCost(s: GpuRequestStatus): string {
 export class GpuRequestController implements Controller {
   readonly name = 'gpurequest';
   readonly kind = Kinds.GpuRequest;
-  readonly watches = [{ kind: Kinds.GpuMachine, map: machineToRequestKeys }];
+  readonly watches = [{ kind: Kinds.GpuMachine, map: machineToRequestKeys, fingerprint: machineFingerprint }];
   readonly workers: number;
   private readonly suffix: () => string;
 
