@@ -10,8 +10,10 @@
  *     first create call in the sim cloud's call log), price listings per provider per
  *     refresh, peak RSS, CPU of one full resync once all are Ready; at the first size
  *     also capacity error → next launch call (the cheapest offers are out of capacity)
- *     and notice → replacement launch call for simultaneous interruptions, found by the
- *     operator's own InterruptionPoller at its production interval (the floor);
+ *     and notice → replacement launch call for simultaneous interruptions, reaching the
+ *     operator's own InterruptionPoller through the sim's long poll, which answers as
+ *     soon as a notice is sent, as SQS does for AWS (for a provider that can only be
+ *     polled, the poller's production interval would be the floor);
  *   - one GpuRequest of --nodes nodes (default 100): time to all Ready.
  *
  * A scenario that does not finish within --cap-s says what it reached. `--json` prints
@@ -289,7 +291,7 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
   }
 
   if (allReady && scenario.kind === 'requests' && scenario.interruptions > 0) {
-    // Simultaneous notices from the cloud; the operator's own poller finds them at its own interval.
+    // Simultaneous notices from the cloud, answered into the operator's open long poll as they are sent.
     const victims = machines.filter((m) => m.status?.capacityType === 'spot' && m.status.instanceId).slice(0, scenario.interruptions);
     const noticeAt = new Map<string, number>();
     const replacements = new Map<string, string>();
@@ -368,7 +370,8 @@ function describe(r: Result): string {
   if (r.interruption) {
     const i = r.interruption;
     parts.push(
-      `notice → replacement launch call p50 ${fmt(i.p50Ms, 0)} ms, p95 ${fmt(i.p95Ms, 0)} ms (${i.replaced} of ${i.n} simultaneous; floor: the ${i.pollMs} ms poll interval; ` +
+      `notice → replacement launch call p50 ${fmt(i.p50Ms, 0)} ms, p95 ${fmt(i.p95Ms, 0)} ms (${i.replaced} of ${i.n} simultaneous; pushed: the sim answers the operator's open long poll as a notice is sent, as SQS does; ` +
+        `a polled provider's floor is the ${i.pollMs} ms poll interval; ` +
         `medians: notice → recorded ${fmt(i.legsP50Ms.recorded, 0)} ms → replacement created ${fmt(i.legsP50Ms.replacementCreated, 0)} ms → launch call ${fmt(i.legsP50Ms.launchCall, 0)} ms)`,
     );
   }

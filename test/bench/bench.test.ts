@@ -39,7 +39,7 @@ describe('npm run bench -- --json', () => {
     expect(lines[1]).toMatch(/^30 GpuRequests × 1 node: all Ready in \d+\.\d s; create → launch call \d+\.\d× \/ \d+\.\d× the sim latency \(p50 \/ p95, n=30\)/);
     expect(lines[1]).toMatch(/capacity error → next launch call p50 \d+\.\d ms, p95 \d+\.\d ms \(n=\d+\)/);
     expect(lines[1]).toMatch(
-      /notice → replacement launch call p50 \d+ ms, p95 \d+ ms \(10 of 10 simultaneous; floor: the 5000 ms poll interval; medians: notice → recorded \d+ ms → replacement created \d+ ms → launch call \d+ ms\)/,
+      /notice → replacement launch call p50 \d+ ms, p95 \d+ ms \(10 of 10 simultaneous; pushed: the sim answers the operator's open long poll as a notice is sent, as SQS does; a polled provider's floor is the 5000 ms poll interval; medians: notice → recorded \d+ ms → replacement created \d+ ms → launch call \d+ ms\)/,
     );
     expect(lines[2]).toMatch(/^1 GpuRequest × 100 nodes: all Ready in \d+\.\d s; .*one full resync \d+\.\d+ s CPU/);
 

@@ -1,4 +1,10 @@
 import { InterruptionPoller } from '../../src/controller/interruption/poller.js';
+import { MemoryCluster } from '../../src/kube/memory-cluster.js';
+import { buildProvider } from '../../src/providers/pipeline/pipeline.js';
+import { simDefinition } from '../../src/providers/sim/definition.js';
+import { SimCloud } from '../../src/providers/sim/sim-cloud.js';
+import { simProviderFactory } from '../../src/providers/sim/sim-provider.js';
+import { Labels } from '../../src/api/constants.js';
 import type { CloudProvider, InterruptionNotice } from '../../src/providers/types.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
@@ -156,5 +162,72 @@ describe('InterruptionPoller', () => {
     await poller.stop().catch(() => undefined);
     expect(longStarts.map((t) => t - t0)).toEqual([0, 20_000, 40_000]);
     expect(quickStarts.map((t) => t - t0)).toEqual([0, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000]);
+  });
+
+  describe('on the sim cloud, whose poll is a long poll as a queue is read', () => {
+    /** The sim provider in the operator's call pipeline, a spot machine on it, and a poller at the production 5 s. */
+    async function simWorld() {
+      const clock = new FakeClock();
+      const cloud = new SimCloud({ clock });
+      const ctx = { clusterName: 'test', credentials: {}, clock, logger: silentLogger(), cluster: new MemoryCluster({ clock }) };
+      const sim = buildProvider(simDefinition, { name: 'sim', spec: { type: 'sim' } }, ctx, { factory: simProviderFactory(cloud) });
+      const settle = async <T>(p: Promise<T>) => {
+        let out: T | undefined;
+        void p.then((v) => (out = v));
+        while (out === undefined) await clock.advance(10);
+        return out;
+      };
+      const offer = (await settle(sim.listOffers())).find((o) => o.instanceType === 'g-l4x1' && o.capacityType === 'spot')!;
+      const name = 'gpr-test-c0ffee00-0';
+      const bootstrap = { hostname: name, nodeLabels: {}, nodeTaints: [], userData: '' };
+      const instance = await settle(sim.create({ idempotencyKey: name, name, offer, tags: { [Labels.cluster]: 'test' }, bootstrap }));
+      const handed: { notice: InterruptionNotice; at: number }[] = [];
+      const poller = new InterruptionPoller({
+        providers: { all: () => [sim], get: () => sim },
+        clock,
+        logger: silentLogger(),
+        intervalMs: 5_000,
+        onNotice: async (notice) => {
+          handed.push({ notice, at: clock.now() });
+          return 'recorded' as const;
+        },
+      });
+      return { clock, cloud, sim, instance, handed, poller };
+    }
+
+    test('a notice is handed on the moment the cloud sends it, not at the next 5 s poll', async () => {
+      const { clock, cloud, sim, instance, handed, poller } = await simWorld();
+      const t0 = clock.now();
+      poller.start();
+      // Past the first poll's latency and well inside the 5 s interval: the poll waits in the cloud.
+      await clock.advance(1_000);
+      const sentAt = clock.now();
+      cloud.interrupt(instance.id, 'spot-interruption', 120_000);
+      await clock.advance(0);
+      expect(handed).toEqual([{ notice: expect.objectContaining({ instanceId: instance.id, receivedAt: sentAt }), at: sentAt }]);
+      // One poll brought it and the next was asked at once: it is waiting in the cloud when a second notice comes.
+      expect(cloud.calls.filter((c) => c.method === 'pollInterruptions').map((c) => c.at - t0)).toEqual([0, 1_000]);
+      await clock.advance(500);
+      cloud.interrupt(instance.id, 'scheduled-maintenance', 60_000);
+      await clock.advance(0);
+      expect(handed.map((h) => [h.notice.kind, h.at - sentAt])).toEqual([['spot-interruption', 0], ['scheduled-maintenance', 500]]);
+
+      // Stopping ends the open long poll at once, without time passing.
+      let stopped = false;
+      void poller.stop().then(() => (stopped = true));
+      await clock.advance(0);
+      expect(stopped).toBe(true);
+      await sim.close();
+    });
+
+    test('with nothing sent, the long poll is asked again each time its 20 s wait ends', async () => {
+      const { clock, cloud, sim, poller } = await simWorld();
+      const t0 = clock.now();
+      poller.start();
+      await clock.advance(61_000);
+      await poller.stop();
+      expect(cloud.calls.filter((c) => c.method === 'pollInterruptions').map((c) => c.at - t0)).toEqual([0, 20_020, 40_040, 60_060]);
+      await sim.close();
+    });
   });
 });

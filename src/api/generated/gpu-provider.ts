@@ -206,6 +206,10 @@ export interface GpuProviderSimSpec {
    * Milliseconds each simulated API call takes.
    */
   callLatencyMs?: number;
+  /**
+   * Seconds an interruption poll waits for a notice before answering empty, as an SQS long poll (whose limit is 20); 0 answers at once. Default 20.
+   */
+  interruptionWaitSeconds?: number;
 }
 
 /**

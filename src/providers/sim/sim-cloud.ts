@@ -111,6 +111,8 @@ export class SimCloud {
   private machines = new Map<string, SimMachine>();
   private byIdempotencyKey = new Map<string, string>();
   private notices = new Map<string, InterruptionNotice[]>();
+  /** Long polls waiting for a notice, by account: each wakes when one is queued for it. */
+  private noticeWaiters = new Map<string, Set<() => void>>();
   private nextId = 1;
 
   private createFailures: Error[] = [];
@@ -248,11 +250,28 @@ export class SimCloud {
     if (this.credentialsRejected) throw new AuthError('sim: credentials rejected');
   }
 
-  /** Notices queued for this account since the last poll; each is returned once. */
-  pollInterruptions(account: SimAccount): InterruptionNotice[] {
-    const queued = this.notices.get(account.name) ?? [];
-    this.notices.delete(account.name);
-    return queued;
+  /**
+   * A long poll of the account's interruption notices, as SQS's ReceiveMessage with
+   * WaitTimeSeconds: answers as soon as a notice for the account is queued, with every
+   * notice queued by the time it wakes (notices sent in one go come back in one
+   * answer), or empty once `waitMs` has passed on the clock. An abort ends the wait
+   * with the signal's reason and leaves the queue as it was. Each notice is returned
+   * once; with `waitMs` 0 the answer is what is queued now.
+   */
+  async pollInterruptions(account: SimAccount, waitMs = 0, signal?: AbortSignal): Promise<InterruptionNotice[]> {
+    const until = this.clock.now() + waitMs;
+    for (;;) {
+      signal?.throwIfAborted();
+      const queued = this.notices.get(account.name);
+      if (queued && queued.length > 0) {
+        this.notices.delete(account.name);
+        return queued;
+      }
+      const left = until - this.clock.now();
+      if (left <= 0) return [];
+      // Another poll of the same account may take what woke this one; then this one waits on.
+      await this.noticeQueued(account.name, left, signal);
+    }
   }
 
   /** Records a call; providers call it first thing. */
@@ -343,8 +362,9 @@ export class SimCloud {
   }
 
   /**
-   * Sends an interruption notice for the instance (returned once by pollInterruptions
-   * of its account) and reclaims the machine when the notice runs out.
+   * Sends an interruption notice for the instance: queued for its account, whose open
+   * long polls answer with it at once (pollInterruptions returns it once), and the
+   * machine reclaimed when the notice runs out.
    */
   interrupt(instanceId: string, kind: InterruptionKind = 'spot-interruption', noticeMs = DEFAULT_INTERRUPTION_NOTICE_MS): InterruptionNotice {
     const m = this.machines.get(instanceId);
@@ -360,6 +380,7 @@ export class SimCloud {
     const queued = this.notices.get(notice.provider) ?? [];
     queued.push(notice);
     this.notices.set(notice.provider, queued);
+    for (const wake of [...(this.noticeWaiters.get(notice.provider) ?? [])]) wake();
     const reclaim = () => {
       this.cancelTimers(m);
       this.finishTermination(m);
@@ -405,6 +426,31 @@ export class SimCloud {
     this.offerings = new Map(this.catalogue.map((o) => [simOfferingKey(offeringId(o)), o]));
     this.capacityLeft = new Map(this.catalogue.map((o) => [simOfferingKey(offeringId(o)), o.capacity]));
     this.exhausted = new Set();
+  }
+
+  /** Resolves when a notice is queued for the account or after `ms`; rejects when the signal aborts. */
+  private noticeQueued(provider: string, ms: number, signal?: AbortSignal): Promise<void> {
+    let waiters = this.noticeWaiters.get(provider);
+    if (!waiters) this.noticeWaiters.set(provider, (waiters = new Set()));
+    const own = waiters;
+    return new Promise((resolve, reject) => {
+      const end = () => {
+        cancelTimer();
+        own.delete(wake);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const wake = () => {
+        end();
+        resolve();
+      };
+      const onAbort = () => {
+        end();
+        reject(signal!.reason);
+      };
+      const cancelTimer = this.clock.setTimer(ms, wake);
+      own.add(wake);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   private hasCapacity(key: string): boolean {

@@ -1,7 +1,9 @@
 /**
  * One account's view of the sim cloud, behind the same interface as the real clouds.
  * Every call costs `callLatencyMs` on the injected clock, so the controllers meet the
- * waiting they would meet in production, and tests move time with a FakeClock.
+ * waiting they would meet in production, and tests move time with a FakeClock. The
+ * interruption poll is a long poll, as of AWS's SQS queue: a notice reaches the
+ * operator when the cloud sends it, through the same poller as in production.
  */
 import type { ClusterPort } from '../../kube/types.js';
 import type { Clock } from '../../util/clock.js';
@@ -21,6 +23,12 @@ import type {
 import { SimCloud, type OfferingMatcher, type SimAccount } from './sim-cloud.js';
 
 export const DEFAULT_CALL_LATENCY_MS = 20;
+/**
+ * How long an interruption poll waits for a notice: SQS's longest long poll, as AWS's
+ * adapter asks for. It must stay under the pipeline's per-attempt timeout
+ * (src/providers/pipeline/limits.ts, 30 s), which bounds a long poll like any call.
+ */
+export const DEFAULT_INTERRUPTION_WAIT_SECONDS = 20;
 
 export interface SimProviderOptions {
   name: string;
@@ -30,6 +38,8 @@ export interface SimProviderOptions {
   /** Where booted machines register their Nodes. */
   cluster?: ClusterPort;
   callLatencyMs?: number;
+  /** How long an interruption poll waits for a notice before answering empty (default 20 s); 0 answers at once. */
+  interruptionWaitSeconds?: number;
   /** Boot time of this account's machines; the cloud's own when absent. */
   bootMs?: number;
   regions?: string[];
@@ -45,6 +55,7 @@ export class SimProvider implements CloudProvider {
   readonly cloud: SimCloud;
   private readonly clock: Clock;
   private readonly callLatencyMs: number;
+  private readonly interruptionWaitMs: number;
   private readonly account: SimAccount;
 
   constructor(opts: SimProviderOptions) {
@@ -52,6 +63,7 @@ export class SimProvider implements CloudProvider {
     this.cloud = opts.cloud;
     this.clock = opts.clock;
     this.callLatencyMs = opts.callLatencyMs ?? DEFAULT_CALL_LATENCY_MS;
+    this.interruptionWaitMs = (opts.interruptionWaitSeconds ?? DEFAULT_INTERRUPTION_WAIT_SECONDS) * 1000;
     this.account = {
       name: opts.name,
       clusterName: opts.clusterName,
@@ -87,8 +99,12 @@ export class SimProvider implements CloudProvider {
     return this.call('checkCredentials', '', signal, () => this.cloud.checkCredentials(this.account));
   }
 
+  /**
+   * A long poll, as a queue is read: the notice comes as soon as the cloud sends it, not
+   * at the operator's next poll (the InterruptionPoller asks again as soon as it answers).
+   */
   pollInterruptions(signal?: AbortSignal): Promise<InterruptionNotice[]> {
-    return this.call('pollInterruptions', '', signal, () => this.cloud.pollInterruptions(this.account));
+    return this.call('pollInterruptions', '', signal, () => this.cloud.pollInterruptions(this.account, this.interruptionWaitMs, signal));
   }
 
   // The switches, here too so that whoever holds the provider can drive the cloud.
@@ -128,7 +144,7 @@ export class SimProvider implements CloudProvider {
     this.cloud.reset();
   }
 
-  private async call<T>(method: string, args: string, signal: AbortSignal | undefined, fn: () => T): Promise<T> {
+  private async call<T>(method: string, args: string, signal: AbortSignal | undefined, fn: () => T | Promise<T>): Promise<T> {
     this.cloud.record(this.account, method, args);
     if (this.callLatencyMs > 0) await this.clock.sleep(this.callLatencyMs, signal);
     signal?.throwIfAborted();
@@ -152,6 +168,7 @@ export function createSimProvider(config: ProviderConfig, ctx: ProviderContext, 
     cloud: cloud ?? newCloud(ctx),
     cluster: ctx.cluster,
     callLatencyMs: sim.callLatencyMs,
+    interruptionWaitSeconds: sim.interruptionWaitSeconds,
     bootMs: sim.bootSeconds === undefined ? undefined : sim.bootSeconds * 1000,
     regions: config.spec.regions,
   });

@@ -13,7 +13,10 @@ import {
 } from '../../../src/providers/errors.js';
 import { markNodeUnknown, markStaleNodesUnknown } from '../../../src/providers/sim/node-lifecycle.js';
 import { NODE_LEASE_NAMESPACE, SimCloud } from '../../../src/providers/sim/sim-cloud.js';
-import { createSimProvider, simProviderFactory } from '../../../src/providers/sim/sim-provider.js';
+import { createSimProvider, DEFAULT_INTERRUPTION_WAIT_SECONDS, simProviderFactory } from '../../../src/providers/sim/sim-provider.js';
+import { simDefinition } from '../../../src/providers/sim/definition.js';
+import { buildProvider } from '../../../src/providers/pipeline/pipeline.js';
+import { DEFAULT_TIMEOUT_MS } from '../../../src/providers/pipeline/limits.js';
 import { offerKey, type LaunchRequest, type Offer, type ProviderContext } from '../../../src/providers/types.js';
 import { FakeClock } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/util/logger.js';
@@ -31,7 +34,7 @@ async function run<T>(clock: FakeClock, p: Promise<T>, stepMs = 10): Promise<T> 
   return tracked;
 }
 
-function world(opts: { callLatencyMs?: number; bootSeconds?: number } = {}) {
+function world(opts: { callLatencyMs?: number; bootSeconds?: number; interruptionWaitSeconds?: number } = {}) {
   const clock = new FakeClock();
   const cluster = new MemoryCluster({ clock });
   const cloud = new SimCloud({ clock });
@@ -376,10 +379,11 @@ describe('SimProvider', () => {
       expect(notices).toEqual([
         { provider: 'sim-a', instanceId: inst.id, kind: 'spot-interruption', receivedAt: sentAt, deadline: sentAt + 120_000 },
       ]);
-      expect(await call(provider.pollInterruptions())).toEqual([]);
+      // Returned once: the next poll waits out its 20 s and answers empty.
+      expect(await run(clock, provider.pollInterruptions(), 1000)).toEqual([]);
       expect((await call(provider.get(inst.id))).state).toBe('running');
 
-      await clock.advance(120_000);
+      await clock.advance(sentAt + 120_000 - clock.now());
       expect((await call(provider.get(inst.id))).state).toBe('terminated');
       expect(cloud.capacityOf(offerKey(offer))).toBe(left + 1);
       // Reclaimed: its kubelet went with it, so the Lease ages and the node-lifecycle controller marks the Node.
@@ -396,9 +400,131 @@ describe('SimProvider', () => {
       const other = createSimProvider({ name: 'sim-b', spec: { type: 'sim' } }, ctx, cloud);
       const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
       const inst = await call(provider.create(launch(offer, 'x')));
+      const othersPoll = other.pollInterruptions();
       provider.interrupt(inst.id, 'scheduled-maintenance', 5000);
-      expect(await run(clock, other.pollInterruptions())).toEqual([]);
       expect((await call(provider.pollInterruptions())).map((n) => n.kind)).toEqual(['scheduled-maintenance']);
+      // The other account's long poll was not woken by it and ends empty.
+      expect(await run(clock, othersPoll, 1000)).toEqual([]);
+    });
+
+    describe('a long poll, as of a queue', () => {
+      /** A poll under way, and whether (and how) it has settled. */
+      function open<T>(p: Promise<T>) {
+        const state: { settled: boolean; value?: T; error?: unknown } = { settled: false };
+        p.then(
+          (value) => Object.assign(state, { settled: true, value }),
+          (error: unknown) => Object.assign(state, { settled: true, error }),
+        );
+        return state;
+      }
+
+      async function spotMachines(n: number) {
+        const w = world();
+        const offer = find(await w.call(w.provider.listOffers()), 'g-l4x1', 'sim-us-east-1a', 'spot');
+        const ids: string[] = [];
+        for (let i = 0; i < n; i++) ids.push((await w.call(w.provider.create(launch(offer, `spot-${i}`)))).id);
+        return { ...w, ids };
+      }
+
+      it('answers as soon as a notice is sent during the wait, with no time passing', async () => {
+        const { clock, cloud, provider, ids } = await spotMachines(1);
+        const polls = () => cloud.calls.filter((c) => c.method === 'pollInterruptions').length;
+        const poll = open(provider.pollInterruptions());
+        await clock.advance(7_000);
+        expect(poll.settled).toBe(false);
+
+        const sentAt = clock.now();
+        provider.interrupt(ids[0]!, 'spot-interruption', 120_000);
+        await clock.advance(0);
+        expect(poll.settled).toBe(true);
+        expect(poll.value).toEqual([{ provider: 'sim-a', instanceId: ids[0], kind: 'spot-interruption', receivedAt: sentAt, deadline: sentAt + 120_000 }]);
+        expect(clock.now()).toBe(sentAt);
+        expect(polls()).toBe(1);
+      });
+
+      it('answers with every notice sent together, in one answer', async () => {
+        const { clock, provider, ids } = await spotMachines(3);
+        const poll = open(provider.pollInterruptions());
+        await clock.advance(1_000);
+        for (const id of ids) provider.interrupt(id);
+        await clock.advance(0);
+        expect((poll.value ?? []).map((n) => n.instanceId)).toEqual(ids);
+      });
+
+      it('pays the call latency first: a notice already queued comes back after it', async () => {
+        const { clock, provider, ids } = await spotMachines(1);
+        provider.interrupt(ids[0]!);
+        const poll = open(provider.pollInterruptions());
+        await clock.advance(19);
+        expect(poll.settled).toBe(false);
+        await clock.advance(1);
+        expect(poll.value).toHaveLength(1);
+      });
+
+      it.each([
+        ['by default, after 20 ms of call latency and 20 s of waiting', {}, 20_020],
+        ['after spec.sim.interruptionWaitSeconds', { interruptionWaitSeconds: 2, callLatencyMs: 0 }, 2_000],
+        ['at once with a wait of 0', { interruptionWaitSeconds: 0, callLatencyMs: 0 }, 0],
+      ])('answers empty when nothing is sent: %s', async (_what, sim, ms) => {
+        const { clock, provider } = world(sim);
+        const poll = open(provider.pollInterruptions());
+        if (ms > 0) {
+          await clock.advance(ms - 1);
+          expect(poll.settled).toBe(false);
+        }
+        await clock.advance(ms > 0 ? 1 : 0);
+        expect(poll).toEqual({ settled: true, value: [] });
+      });
+
+      it('ends at once when its signal aborts, holds no timer after, and leaves later notices queued', async () => {
+        const { clock, provider, ids } = await spotMachines(1);
+        await clock.advance(5_000);
+        const timersBefore = clock.pending;
+        const ctrl = new AbortController();
+        const poll = open(provider.pollInterruptions(ctrl.signal));
+        await clock.advance(1_000);
+        expect(clock.pending).toBe(timersBefore + 1);
+        const reason = new Error('operator stopping');
+        ctrl.abort(reason);
+        await clock.advance(0);
+        expect(poll).toEqual({ settled: true, error: reason });
+        expect(clock.pending).toBe(timersBefore);
+
+        provider.interrupt(ids[0]!);
+        const next = open(provider.pollInterruptions());
+        await clock.advance(20);
+        expect((next.value ?? []).map((n) => n.instanceId)).toEqual(ids);
+      });
+
+      it('of two polls of one account, the one that does not get the notice waits on', async () => {
+        const { clock, provider, ids } = await spotMachines(1);
+        const first = open(provider.pollInterruptions());
+        await clock.advance(5_000);
+        const second = open(provider.pollInterruptions());
+        await clock.advance(5_000);
+        provider.interrupt(ids[0]!);
+        await clock.advance(0);
+        expect(first.value).toHaveLength(1);
+        expect(second.settled).toBe(false);
+        // Its own 20 s run from its own start (after its 20 ms of latency).
+        await clock.advance(15_019);
+        expect(second.settled).toBe(false);
+        await clock.advance(1);
+        expect(second).toEqual({ settled: true, value: [] });
+      });
+
+      it('is not cut short by the call pipeline: a full wait answers empty under the 30 s per-attempt timeout', async () => {
+        const { clock, ctx, cloud } = world();
+        const observed: { method: string; outcome: string; seconds: number }[] = [];
+        const metrics = { observe: (l: { method: string; outcome: string }, seconds: number) => void observed.push({ ...l, seconds }), failed: () => undefined };
+        const piped = buildProvider(simDefinition, { name: 'sim-a', spec: { type: 'sim' } }, ctx, { metrics, factory: simProviderFactory(cloud) });
+        const poll = open(piped.pollInterruptions!());
+        await clock.advance(20_020);
+        expect(poll).toEqual({ settled: true, value: [] });
+        expect(observed).toEqual([{ provider: 'sim-a', method: 'pollInterruptions', outcome: 'success', seconds: 20.02 }]);
+        expect(DEFAULT_INTERRUPTION_WAIT_SECONDS * 1000).toBeLessThan(DEFAULT_TIMEOUT_MS);
+        await piped.close();
+      });
     });
 
     it('refuses to interrupt an unknown instance', () => {
