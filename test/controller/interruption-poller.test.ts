@@ -53,6 +53,35 @@ describe('InterruptionPoller', () => {
     await stopping;
   });
 
+  test('the notices of one answer are recorded side by side: a slow record holds back no other machine', async () => {
+    const clock = new FakeClock();
+    let answered = false;
+    const sim = provider('sim', async () => {
+      if (answered) return [];
+      answered = true;
+      return [notice('sim', 'i-1'), notice('sim', 'i-2'), notice('sim', 'i-3')];
+    });
+    const started: string[] = [];
+    let finishFirst: () => void = () => undefined;
+    const poller = new InterruptionPoller({
+      providers: { all: () => [sim], get: () => undefined },
+      clock,
+      logger: silentLogger(),
+      intervalMs: 1_000,
+      onNotice: async (n) => {
+        started.push(n.instanceId);
+        // The first record hangs (a slow write); the others must not wait for it.
+        if (n.instanceId === 'i-1') await new Promise<void>((resolve) => (finishFirst = resolve));
+        return 'recorded' as const;
+      },
+    });
+    poller.start();
+    await clock.advance(0);
+    expect(started).toEqual(['i-1', 'i-2', 'i-3']);
+    finishFirst();
+    await poller.stop();
+  });
+
   test('stop aborts a poll under way and a failing provider is only logged', async () => {
     const clock = new FakeClock();
     let signal: AbortSignal | undefined;

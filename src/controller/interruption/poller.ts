@@ -86,10 +86,11 @@ export class InterruptionPoller {
   private async pollProvider(provider: CloudProvider): Promise<number> {
     let handed = 0;
     try {
-      for (const notice of await provider.pollInterruptions!(this.abort?.signal)) {
-        await this.hand(notice, this.opts.clock.now());
-        handed++;
-      }
+      const notices = await provider.pollInterruptions!(this.abort?.signal);
+      // Each notice concerns its own machine: recorded side by side, none waits for the others' writes.
+      const now = this.opts.clock.now();
+      await Promise.all(notices.map((notice) => this.hand(notice, now)));
+      handed = notices.length;
     } catch (e) {
       if (!this.abort?.signal.aborted) {
         this.opts.logger.warn('polling for interruptions failed', { provider: provider.name, error: describeError(e) });
