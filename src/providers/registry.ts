@@ -46,8 +46,12 @@ export class ProviderRegistry {
     return def;
   }
 
-  /** Builds a GpuProvider's provider inside the call pipeline (metrics, retries, limits, timeouts, error mapping). */
-  build(config: ProviderConfig, ctx: ProviderContext, opts: Omit<PipelineOptions, 'factory'> = {}): PipelinedProvider {
+  /**
+   * Builds a GpuProvider's provider inside the call pipeline (metrics, retries, limits,
+   * timeouts, error mapping). Asynchronous because an adapter may load its module on
+   * first use; rejects with UnsupportedError for a type this build has no adapter for.
+   */
+  async build(config: ProviderConfig, ctx: ProviderContext, opts: Omit<PipelineOptions, 'factory'> = {}): Promise<PipelinedProvider> {
     const def = this.definition(config.spec.type);
     return buildProvider(def, config, ctx, { ...opts, factory: this.factories.get(def.type)! });
   }
