@@ -2,7 +2,8 @@
  * Every cloud the operator ships, listed once, and the live providers by GpuProvider
  * name (built and replaced by the GpuProvider controller). Adding a provider: its
  * folder with a definition.ts, one line in PROVIDER_DEFINITIONS, its spec in the
- * GpuProvider CRD (type enum), one contract-test file.
+ * GpuProvider CRD (type enum), one contract-test file. Every operator loads every
+ * definition: a heavy adapter (AWS and its SDK) is imported by its factory on first build.
  */
 import { awsDefinition } from './aws/definition.js';
 import type { ProviderDefinition } from './definition.js';
