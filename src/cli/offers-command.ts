@@ -59,7 +59,7 @@ export async function listFromSources(sources: readonly ProviderSource[], deps: 
     const { name, spec } = s.config;
     try {
       built.push(
-        registry.build(
+        await registry.build(
           s.config,
           { clusterName: CLUSTER_NAME, credentials: s.credentials, clock: deps.clock, logger: deps.logger.child({ provider: name }), cluster: scratch },
           { timeoutMs: deps.callTimeoutMs ?? CALL_TIMEOUT_MS, retry: { maxRetries: MAX_RETRIES } },

@@ -2,7 +2,8 @@
  * Every cloud the operator ships, listed once, and the live providers by GpuProvider
  * name (built and replaced by the GpuProvider controller). Adding a provider: its
  * folder with a definition.ts, one line in PROVIDER_DEFINITIONS, its spec in the
- * GpuProvider CRD (type enum), one contract-test file.
+ * GpuProvider CRD (type enum), one contract-test file. Every operator loads every
+ * definition: a heavy adapter (AWS and its SDK) is imported by its factory on first build.
  */
 import { awsDefinition } from './aws/definition.js';
 import type { ProviderDefinition } from './definition.js';
@@ -46,8 +47,12 @@ export class ProviderRegistry {
     return def;
   }
 
-  /** Builds a GpuProvider's provider inside the call pipeline (metrics, retries, limits, timeouts, error mapping). */
-  build(config: ProviderConfig, ctx: ProviderContext, opts: Omit<PipelineOptions, 'factory'> = {}): PipelinedProvider {
+  /**
+   * Builds a GpuProvider's provider inside the call pipeline (metrics, retries, limits,
+   * timeouts, error mapping). Asynchronous because an adapter may load its module on
+   * first use; rejects with UnsupportedError for a type this build has no adapter for.
+   */
+  async build(config: ProviderConfig, ctx: ProviderContext, opts: Omit<PipelineOptions, 'factory'> = {}): Promise<PipelinedProvider> {
     const def = this.definition(config.spec.type);
     return buildProvider(def, config, ctx, { ...opts, factory: this.factories.get(def.type)! });
   }

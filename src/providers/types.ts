@@ -211,4 +211,8 @@ export interface ProviderContext {
   fetch?: typeof fetch;
 }
 
-export type ProviderFactory = (config: ProviderConfig, ctx: ProviderContext) => CloudProvider;
+/**
+ * Builds one adapter. It may wait: an adapter whose module is heavy (AWS and its SDK)
+ * loads it on its first build, so an operator without such a provider never pays for it.
+ */
+export type ProviderFactory = (config: ProviderConfig, ctx: ProviderContext) => CloudProvider | Promise<CloudProvider>;

@@ -8,8 +8,9 @@ import { Operator } from '../../src/operator.js';
 import { lambdaDefinition } from '../../src/providers/lambda/definition.js';
 import { SimCloud } from '../../src/providers/sim/sim-cloud.js';
 import { simProviderFactory } from '../../src/providers/sim/sim-provider.js';
+import type { CloudProvider } from '../../src/providers/types.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { createLogger } from '../../src/util/logger.js';
+import { createLogger, silentLogger } from '../../src/util/logger.js';
 import { drive } from '../support/operator-fixture.js';
 import { startScriptedServer, type ScriptedResponse, type ScriptedServer } from '../support/scripted-server.js';
 
@@ -138,6 +139,33 @@ describe('GpuProvider controller', () => {
     await reconcile('sim');
     expect(f.operator.registry.get('sim')).toBeUndefined();
     expect(await cond('sim', ConditionTypes.Ready)).toMatchObject({ status: 'False', reason: 'Disabled' });
+  });
+
+  test('an adapter whose module does not load is ProviderNotReady, saying why, and is built again later', async () => {
+    let builds = 0;
+    const operator = new Operator({
+      cluster: f.cluster,
+      clock: f.clock,
+      logger: silentLogger(),
+      namespace: 'gpu-provisioner',
+      // What the AWS factory meets when its SDK is missing from the image.
+      factories: {
+        aws: async () => {
+          builds++;
+          const sdk = '@aws-sdk/client-not-installed';
+          return ((await import(sdk)) as { provider: CloudProvider }).provider;
+        },
+      },
+    });
+    await f.cluster.create(Kinds.GpuProvider, gpuProvider('aws', { type: 'aws', regions: ['us-east-1'] }));
+    const result = await drive(f.clock, operator.providerController.reconcile('aws'));
+    const ready = await cond('aws', ConditionTypes.Ready);
+    expect(ready).toMatchObject({ status: 'False', reason: Reasons.ProviderNotReady });
+    expect(ready?.message).toMatch(/^cannot build the aws provider: .*@aws-sdk\/client-not-installed/);
+    expect(operator.registry.get('aws')).toBeUndefined();
+    expect(result.requeueAfterMs).toBe(60_000);
+    await drive(f.clock, operator.providerController.reconcile('aws'));
+    expect(builds).toBe(2);
   });
 
   describe('credential checks that fail', () => {

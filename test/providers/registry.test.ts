@@ -19,7 +19,7 @@ function ctx(clock: Clock = new FakeClock()): ProviderContext {
 }
 
 describe('the provider registry', () => {
-  it('lists exactly one definition per type of the GpuProvider CRD enum', () => {
+  it('lists exactly one definition per type of the GpuProvider CRD enum', async () => {
     const crd = parse(readFileSync('crds/gpu-provisioner.dev_gpuproviders.yaml', 'utf8')) as {
       spec: { versions: { schema: { openAPIV3Schema: { properties: { spec: { properties: { type: { enum: string[] } } } } } } }[] };
     };
@@ -28,26 +28,26 @@ describe('the provider registry', () => {
     expect([...PROVIDER_TYPES].sort()).toEqual([...enumTypes].sort());
     for (const t of PROVIDER_TYPES) expect(definitionOf(t)?.type).toBe(t);
     expect(definitionOf('gcp')).toBeUndefined();
-    expect(() => new ProviderRegistry().build({ name: 'x', spec: { type: 'gcp' as 'sim' } }, ctx())).toThrow(UnsupportedError);
+    await expect(new ProviderRegistry().build({ name: 'x', spec: { type: 'gcp' as 'sim' } }, ctx())).rejects.toThrow(UnsupportedError);
   });
 
   it('gives sim providers built from one registry one shared cloud, and another registry its own', async () => {
     const c = ctx();
     const registry = new ProviderRegistry();
     const spec = { type: 'sim' as const, sim: { callLatencyMs: 0 } };
-    const a = registry.build({ name: 'sim-a', spec }, c);
-    const b = registry.build({ name: 'sim-a', spec }, c);
+    const a = await registry.build({ name: 'sim-a', spec }, c);
+    const b = await registry.build({ name: 'sim-a', spec }, c);
     const open = (await a.listOffers()).find((o) => o.available);
     const made = await a.create(contractLaunchRequest('c', open!, 0));
     expect((await b.list()).map((i) => i.id)).toEqual([made.id]);
-    const other = new ProviderRegistry().build({ name: 'sim-a', spec }, c);
+    const other = await new ProviderRegistry().build({ name: 'sim-a', spec }, c);
     expect(await other.list()).toEqual([]);
     await Promise.all([a.close(), b.close(), other.close()]);
   });
 
   it('keeps live providers by GpuProvider name', async () => {
     const registry = new ProviderRegistry();
-    const p = registry.build({ name: 'sim-1', spec: { type: 'sim' } }, ctx());
+    const p = await registry.build({ name: 'sim-1', spec: { type: 'sim' } }, ctx());
     registry.set('sim-1', p);
     expect(registry.get('sim-1')).toBe(p);
     expect(registry.all()).toEqual([p]);
@@ -82,7 +82,7 @@ describe('the provider registry', () => {
       checkCredentials: () => Promise.resolve(),
     });
     const registry = new ProviderRegistry({ lambda: (config) => flaky(config.name) });
-    const p = registry.build({ name: 'lambda-main', spec: { type: 'lambda' } }, { ...ctx(clock), credentials: { apiKey: 'k' } }, { metrics, random: () => 0 });
+    const p = await registry.build({ name: 'lambda-main', spec: { type: 'lambda' } }, { ...ctx(clock), credentials: { apiKey: 'k' } }, { metrics, random: () => 0 });
     // The network failure is mapped by Lambda's mapper to TransientError and retried; the bug is not.
     const err = await p.listOffers().catch((e: unknown) => e);
     expect(calls).toBe(2);

@@ -127,7 +127,7 @@ export class GpuProviderController implements Controller {
     let previous: Built | undefined;
     if (!entry || entry.fingerprint !== fingerprint) {
       try {
-        const fresh = this.build(gp, creds.values, fingerprint);
+        const fresh = await this.build(gp, creds.values, fingerprint);
         previous = entry;
         entry = fresh;
       } catch (e) {
@@ -225,9 +225,10 @@ export class GpuProviderController implements Controller {
     return 'problem' in read ? read : { values: read.values, version: secret.metadata.resourceVersion ?? '' };
   }
 
-  private build(gp: GpuProvider, credentials: Record<string, string>, fingerprint: string): Built {
+  /** Rejects when the adapter cannot be built, its module not loading included. */
+  private async build(gp: GpuProvider, credentials: Record<string, string>, fingerprint: string): Promise<Built> {
     const { registry, clock, logger, cluster, clusterName } = this.deps;
-    const provider = registry.build(
+    const provider = await registry.build(
       { name: gp.metadata.name, spec: gp.spec },
       { clusterName, credentials, clock, logger: logger.child({ provider: gp.metadata.name }), cluster },
       { metrics: this.deps.metrics, timeoutMs: this.deps.callTimeoutMs },

@@ -23,6 +23,7 @@ import type {
 } from '../types.js';
 import { AwsApi } from './api.js';
 import { AwsCatalogue, type CatalogueOptions } from './catalogue.js';
+import { AWS_CAPABILITIES } from './definition.js';
 import { AwsInstances } from './instances.js';
 import { AwsInterruptions } from './interruptions.js';
 import { PRICING_REGION } from './on-demand-price.js';
@@ -41,9 +42,6 @@ export interface AwsProviderOptions extends CatalogueOptions {
   /** Builds the SQS client for the interruption queue's region; defaults to a real client. */
   sqsClient?: (region: string) => SQSClient;
 }
-
-/** EC2 sells everything the operator uses. */
-export const AWS_CAPABILITIES: Capabilities = { unsupported: {} };
 
 export class AwsProvider implements CloudProvider {
   readonly type: ProviderType = 'aws';

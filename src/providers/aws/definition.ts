@@ -1,7 +1,15 @@
-/** AWS EC2, as the registry knows it. */
+/**
+ * AWS EC2, as the registry knows it. Every operator and CLI loads this file, so it
+ * imports no SDK value, nor anything that does: the adapter and its three SDK clients
+ * (about 80 MB of RSS) load when the first AWS provider is built
+ * (test/providers/aws/sdk-lazy-load.test.ts).
+ */
 import type { ProviderDefinition } from '../definition.js';
-import { AWS_CAPABILITIES, AwsProvider } from './aws-provider.js';
+import type { Capabilities } from '../types.js';
 import { mapAwsError } from './errors.js';
+
+/** EC2 sells everything the operator uses. */
+export const AWS_CAPABILITIES: Capabilities = { unsupported: {} };
 
 export const awsDefinition: ProviderDefinition = {
   type: 'aws',
@@ -25,5 +33,8 @@ export const awsDefinition: ProviderDefinition = {
   limits: { requestsPerSecond: 10, burst: 20, maxConcurrent: 10 },
   requiresRegions: { env: ['AWS_REGION', 'AWS_DEFAULT_REGION'] },
   mapError: (e, operation, ctx) => mapAwsError(e, operation, ctx),
-  factory: () => (config, ctx) => new AwsProvider(config.name, config.spec, ctx),
+  factory: () => async (config, ctx) => {
+    const { AwsProvider } = await import('./aws-provider.js');
+    return new AwsProvider(config.name, config.spec, ctx);
+  },
 };

@@ -32,13 +32,14 @@ export interface PipelinedProvider extends CloudProvider {
   close(): Promise<void>;
 }
 
-export function buildProvider(
+/** Rejects when the adapter cannot be built, its module not loaded included. */
+export async function buildProvider(
   def: ProviderDefinition,
   config: ProviderConfig,
   ctx: ProviderContext,
   opts: PipelineOptions = {},
-): PipelinedProvider {
-  const adapter = (opts.factory ?? def.factory())(config, ctx);
+): Promise<PipelinedProvider> {
+  const adapter = await (opts.factory ?? def.factory())(config, ctx);
   const secrets = Object.values(ctx.credentials).filter((v) => v.length > 0);
   const limited = withLimits(adapter, {
     ...resolveLimits(def.limits, config.spec.rateLimit),

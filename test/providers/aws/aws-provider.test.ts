@@ -429,7 +429,7 @@ describe('AwsProvider calls, credentials and timeouts', () => {
   it('is timed out by the pipeline when a call never answers (default 30s), the SDK call aborted', async () => {
     let aborted = false;
     fake.ec2.on(DescribeInstancesCommand).callsFake(() => new Promise(() => undefined));
-    const piped = buildProvider(awsDefinition, { name: 'aws-main', spec: SPEC }, { clusterName: 'prod-east', credentials: CREDENTIALS, clock, logger: silentLogger() }, {
+    const piped = await buildProvider(awsDefinition, { name: 'aws-main', spec: SPEC }, { clusterName: 'prod-east', credentials: CREDENTIALS, clock, logger: silentLogger() }, {
       factory: () => {
         const inner = provider();
         const get = inner.get.bind(inner);
@@ -501,8 +501,8 @@ describe('AwsProvider calls, credentials and timeouts', () => {
 });
 
 describe('createAwsProvider', () => {
-  it('builds the adapter from a GpuProvider and its credentials', () => {
-    const p = createAwsProvider(
+  it('builds the adapter from a GpuProvider and its credentials', async () => {
+    const p = await createAwsProvider(
       { name: 'aws-main', spec: SPEC },
       { clusterName: 'prod-east', credentials: {}, clock, logger: silentLogger() },
     );

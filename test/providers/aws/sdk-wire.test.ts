@@ -169,7 +169,7 @@ describe('AWS adapter over the wire (real SDK, scripted EC2)', () => {
   it("gives up on a server that never answers at the pipeline's timeout, aborting the request on the wire", async () => {
     script = () => ({ hang: true });
     const started = Date.now();
-    const piped = buildProvider(
+    const piped = await buildProvider(
       awsDefinition,
       { name: 'aws-wire', spec: { type: 'aws', regions: ['us-east-1'] } },
       { clusterName: 'prod-east', credentials: {}, clock: new RealClock(), logger: silentLogger() },

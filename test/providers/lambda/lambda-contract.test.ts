@@ -12,7 +12,7 @@ let fake: FakeLambda | undefined;
 describeProviderContract('lambda', async () => {
   fake = await FakeLambda.start(API_KEY);
   const f = fake;
-  const provider = createLambdaProvider(
+  const provider = await createLambdaProvider(
     { name: 'lambda-main', spec: { type: 'lambda', lambda: { sshKeyName: 'ops' } } },
     { clusterName: 'contract', credentials: { apiKey: API_KEY }, clock: new FakeClock(), logger: silentLogger(), baseUrl: f.baseUrl },
   );

@@ -220,7 +220,7 @@ describe('Lambda adapter against scripted answers', () => {
     const s = await start({ 'GET /api/v1/instance-types': { hang: true } });
     const config = { name: 'lambda-main', spec: { type: 'lambda' as const } };
     const ctx = { clusterName: CLUSTER, credentials: { apiKey: API_KEY }, clock: new RealClock(), logger: silentLogger(), baseUrl: s.baseUrl };
-    const p = buildProvider(lambdaDefinition, config, ctx, { timeoutMs: 150, retry: { maxRetries: 0 } });
+    const p = await buildProvider(lambdaDefinition, config, ctx, { timeoutMs: 150, retry: { maxRetries: 0 } });
     const started = Date.now();
     const err = await p.listOffers().catch((e: unknown) => e);
     await p.close();

@@ -117,7 +117,7 @@ describe('paperspace adapter', () => {
   });
 
   it('boots the OS template the GpuProvider names in spec.paperspace.templateId', async () => {
-    const p = createPaperspaceProvider(
+    const p = await createPaperspaceProvider(
       { name: 'paperspace-main', spec: { type: 'paperspace', regions: ['ny2'], paperspace: { templateId: 'tpl-pinned' } } },
       { clusterName: CLUSTER, credentials: { apiKey: FAKE_API_KEY }, clock: new RealClock(), logger: silentLogger(), baseUrl: fake.baseUrl },
     );
@@ -248,7 +248,7 @@ describe('paperspace error paths (scripted)', () => {
   it("a hung call becomes a TransientError at the pipeline's timeout", async () => {
     fake.failNext('GET /machines', { hang: true });
     const t0 = Date.now();
-    const piped = buildProvider(
+    const piped = await buildProvider(
       paperspaceDefinition,
       { name: 'paperspace-main', spec: { type: 'paperspace', regions: ['ny2'] } },
       { clusterName: CLUSTER, credentials: { apiKey: FAKE_API_KEY }, clock: new RealClock(), logger: silentLogger() },

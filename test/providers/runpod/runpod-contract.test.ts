@@ -13,7 +13,7 @@ let fake: FakeRunPod | undefined;
 describeProviderContract('runpod', async () => {
   fake = await FakeRunPod.start(API_KEY);
   const f = fake;
-  const provider = createRunPodProvider(
+  const provider = await createRunPodProvider(
     { name: 'runpod-main', spec: { type: 'runpod' } },
     { clusterName: 'contract', credentials: { apiKey: API_KEY }, clock: new FakeClock(), logger: silentLogger(), baseUrl: f.baseUrl },
   );

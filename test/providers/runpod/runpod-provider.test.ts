@@ -101,10 +101,10 @@ describe('capabilities', () => {
     expect(build('http://127.0.0.1:9', { spotPrices: true }).capabilities.unsupported.spot).toBeUndefined();
   });
 
-  it('turns spot on from the GpuProvider spec', () => {
+  it('turns spot on from the GpuProvider spec', async () => {
     const ctx = { clusterName: CLUSTER, credentials: { apiKey: API_KEY }, clock: new FakeClock(), logger: silentLogger() };
-    const on = createRunPodProvider({ name: 'rp', spec: { type: 'runpod', runpod: { spotPrices: true } } }, ctx);
-    const off = createRunPodProvider({ name: 'rp', spec: { type: 'runpod' } }, ctx);
+    const on = await createRunPodProvider({ name: 'rp', spec: { type: 'runpod', runpod: { spotPrices: true } } }, ctx);
+    const off = await createRunPodProvider({ name: 'rp', spec: { type: 'runpod' } }, ctx);
     expect(on.capabilities.unsupported.spot).toBeUndefined();
     expect(off.capabilities.unsupported.spot).toMatch(/spec\.runpod\.spotPrices/);
   });
@@ -333,7 +333,7 @@ describe('error paths', () => {
   it("fails with TransientError when RunPod does not answer within the pipeline's timeout", async () => {
     const clock = new FakeClock();
     const inner = await withScript({ 'GET /v1/pods': { hang: true } }, {}, clock);
-    const p = buildProvider(
+    const p = await buildProvider(
       runpodDefinition,
       { name: 'runpod-main', spec: { type: 'runpod' } },
       { clusterName: 'prod', credentials: { apiKey: 'k' }, clock, logger: silentLogger() },

@@ -265,7 +265,7 @@ describe('SimProvider', () => {
     const offer = find(await call(provider.listOffers()), 'g-l4x1', 'sim-us-east-1a');
     const inst = await call(provider.create(launch(offer, 'survivor')));
     const factory = simProviderFactory(cloud);
-    const again = factory({ name: 'sim-a', spec: { type: 'sim' } }, ctx);
+    const again = await factory({ name: 'sim-a', spec: { type: 'sim' } }, ctx);
     expect((await run(clock, again.list())).map((i) => i.id)).toEqual([inst.id]);
     const dup = await run(clock, again.create(launch(offer, 'survivor')));
     expect(dup.id).toBe(inst.id);
