@@ -199,7 +199,7 @@ describe('InterruptionPoller', () => {
       const clock = new FakeClock();
       const cloud = new SimCloud({ clock });
       const ctx = { clusterName: 'test', credentials: {}, clock, logger: silentLogger(), cluster: new MemoryCluster({ clock }) };
-      const sim = buildProvider(simDefinition, { name: 'sim', spec: { type: 'sim' } }, ctx, { factory: simProviderFactory(cloud) });
+      const sim = await buildProvider(simDefinition, { name: 'sim', spec: { type: 'sim' } }, ctx, { factory: simProviderFactory(cloud) });
       const settle = async <T>(p: Promise<T>) => {
         let out: T | undefined;
         void p.then((v) => (out = v));

@@ -517,7 +517,7 @@ describe('SimProvider', () => {
         const { clock, ctx, cloud } = world();
         const observed: { method: string; outcome: string; seconds: number }[] = [];
         const metrics = { observe: (l: { method: string; outcome: string }, seconds: number) => void observed.push({ ...l, seconds }), failed: () => undefined };
-        const piped = buildProvider(simDefinition, { name: 'sim-a', spec: { type: 'sim' } }, ctx, { metrics, factory: simProviderFactory(cloud) });
+        const piped = await buildProvider(simDefinition, { name: 'sim-a', spec: { type: 'sim' } }, ctx, { metrics, factory: simProviderFactory(cloud) });
         const poll = open(piped.pollInterruptions!());
         await clock.advance(20_020);
         expect(poll).toEqual({ settled: true, value: [] });
