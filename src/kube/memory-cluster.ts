@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { RealClock, type Clock } from '../util/clock.js';
 import { evictionAllowed } from './disruption.js';
-import { deepFreeze } from './frozen.js';
+import { deepFreeze, frozenCopy } from './frozen.js';
 import { AlreadyExistsError, ConflictError, InvalidObjectError, KubeNotFoundError } from './errors.js';
 import { IndexStore, type IndexStoreOptions } from './index-store.js';
 import { applyMergePatch, jsonEqual } from './merge-patch.js';
@@ -52,8 +52,15 @@ export interface EventFilter {
   namespace?: string;
 }
 
-/** A caller's object, made the store's own: copied once, then frozen. */
-const owned = <T>(v: T): T => deepFreeze(structuredClone(v));
+/** A caller's object, made the store's own: copied once (frozen parts shared), frozen. */
+const owned = frozenCopy;
+
+/**
+ * A uuid as one flat string. node's randomUUID concatenates it from hex pairs, and V8
+ * keeps such a string as a tree of a few dozen pieces: ten times its size, on every
+ * object and Event. The API server's uids arrive flat, parsed from JSON.
+ */
+const flatUuid = (): string => Buffer.from(randomUUID(), 'latin1').toString('latin1');
 
 function kindKey(kind: ResourceKind): string {
   return `${apiVersionOf(kind)}/${kind.kind}`;
@@ -108,7 +115,7 @@ export class MemoryCluster implements ClusterPort {
   constructor(opts: MemoryClusterOptions = {}) {
     this.clock = opts.clock ?? new RealClock();
     this.validate = opts.validate;
-    this.uid = opts.uid ?? randomUUID;
+    this.uid = opts.uid ?? flatUuid;
   }
 
   /** The next `times` calls of `op` throw `err` instead of doing anything. */
@@ -317,8 +324,8 @@ export class MemoryCluster implements ClusterPort {
   }
 
   private createNow(kind: ResourceKind, input: KubeObject): KubeObject {
-    const obj = structuredClone(input);
-    const { name, namespace } = obj.metadata ?? {};
+    const given = owned(input);
+    const { name, namespace } = given.metadata ?? {};
     if (!name) throw new InvalidObjectError(`${kind.kind} is invalid: metadata.name: Required value`);
     if (kind.namespaced && !namespace) {
       throw new InvalidObjectError(`${kind.kind} "${name}" is invalid: metadata.namespace: Required value`);
@@ -326,8 +333,8 @@ export class MemoryCluster implements ClusterPort {
     const bucket = this.bucket(kind);
     const key = this.key(kind, name, namespace);
     if (bucket.has(key)) throw new AlreadyExistsError(`${this.describe(kind, name, namespace)} already exists`);
-    obj.apiVersion = apiVersionOf(kind);
-    obj.kind = kind.kind;
+    // The given object is frozen: the stored one is built around it, sharing its parts.
+    const obj: KubeObject = { ...given, apiVersion: apiVersionOf(kind), kind: kind.kind, metadata: { ...given.metadata } };
     if (!kind.namespaced) delete obj.metadata.namespace;
     // The kubelet registers a Node with its status; for every other kind the server owns it.
     if (kind.statusSubresource && kind.kind !== 'Node') {

@@ -1,4 +1,5 @@
 /** JSON merge patch (RFC 7386), the patch format both cluster implementations speak. */
+import { frozenCopy } from './frozen.js';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -8,10 +9,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Returns `target` with `patch` applied: objects merge key by key, `null` deletes a key,
  * anything else (arrays included) replaces. Neither argument is modified. The result is
  * new along the patched paths and shares every other subtree with `target` (which the
- * cluster stores frozen); values taken from `patch` are copied.
+ * cluster stores frozen); values taken from `patch` are copied, frozen.
  */
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
-  if (!isPlainObject(patch)) return structuredClone(patch);
+  if (!isPlainObject(patch)) return frozenCopy(patch);
   const result: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];

@@ -1,6 +1,7 @@
 import {
   ControllerManager,
   RequeueError,
+  fingerprintHash,
   keyOf,
   splitKey,
   type Controller,
@@ -298,5 +299,14 @@ describe('ControllerManager', () => {
     expect(() =>
       manager.register({ name: 'requests', kind: Kinds.GpuRequest, reconcile: async () => undefined }),
     ).toThrow(/registered twice/);
+  });
+});
+
+describe('fingerprintHash', () => {
+  test('one number per fingerprint: the same text alike, 20,000 different ones all different', () => {
+    expect(fingerprintHash('["a",1]')).toBe(fingerprintHash('["a",1]'));
+    const texts = Array.from({ length: 20_000 }, (_, i) => JSON.stringify([i % 7, `machine-${i}`, { phase: i % 2 ? 'Ready' : 'Launched' }]));
+    expect(new Set(texts.map(fingerprintHash)).size).toBe(texts.length);
+    expect(Number.isSafeInteger(fingerprintHash('x'))).toBe(true);
   });
 });

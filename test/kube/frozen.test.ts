@@ -1,0 +1,23 @@
+import { deepFreeze, frozenCopy } from '../../src/kube/frozen.js';
+
+describe('frozen objects', () => {
+  test('deepFreeze freezes everything reachable', () => {
+    const o = deepFreeze({ a: { b: [{ c: 1 }] } });
+    expect(Object.isFrozen(o.a.b[0])).toBe(true);
+    expect(() => ((o.a.b[0] as { c: number }).c = 2)).toThrow(TypeError);
+  });
+
+  test('frozenCopy copies what is not frozen, shares what is, and leaves out undefined', () => {
+    const stored = deepFreeze({ labels: { team: 'x' } });
+    const input = { metadata: stored, spec: { nodes: 1, gone: undefined, list: [1, { x: 2 }] } };
+    const copy = frozenCopy(input);
+    expect(copy.metadata).toBe(stored);
+    expect(copy.spec).not.toBe(input.spec);
+    expect(copy.spec).toEqual({ nodes: 1, list: [1, { x: 2 }] });
+    expect('gone' in copy.spec).toBe(false);
+    expect(Object.isFrozen(copy.spec.list[1])).toBe(true);
+    input.spec.nodes = 5;
+    (input.spec.list[1] as { x: number }).x = 9;
+    expect(copy.spec).toEqual({ nodes: 1, list: [1, { x: 2 }] });
+  });
+});
