@@ -1,9 +1,12 @@
 /**
  * `npm run bench`: the operator's production wiring (Operator with the default
- * lifecycle options, RealClock) on the in-memory cluster and the sim cloud at a set
- * provider latency, compiled to JavaScript and run by plain node as the image runs
- * `dist/main.js`. One line per scenario, each run in a process of its own so memory
- * and CPU are its own:
+ * lifecycle options, RealClock, the client-node adapter and its informer cache),
+ * compiled to JavaScript and run by plain node as the image runs `dist/main.js`, in a
+ * process of its own (operator-process.ts). Its world runs in another process, as a
+ * cluster and a cloud do: an API server over HTTP on the in-memory cluster
+ * (test/kube/fake-api-server.ts), the sim cloud at a set provider latency served over
+ * HTTP (remote-sim.ts), and the sim's kubelets. RSS and CPU are the operator process's
+ * alone. One line per scenario, each with fresh processes:
  *
  *   - N single-node GpuRequests (--sizes, default 1000,10000): time to all Ready, create →
  *     launch call over the sim latency (from each request's creation to the start of its
@@ -19,7 +22,7 @@
  * A scenario that does not finish within --cap-s says what it reached. `--json` prints
  * the headline figures as one JSON object on the last line.
  */
-import { execFile } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Labels } from '../src/api/constants.js';
@@ -27,17 +30,19 @@ import { parseDuration } from '../src/api/duration.js';
 import type { GpuMachine, GpuProvider, GpuRequest } from '../src/api/types.js';
 import { applyDefaults } from '../src/api/validate.js';
 import { defaultLifecycleOptions } from '../src/controller/context.js';
-import { MemoryCluster } from '../src/kube/memory-cluster.js';
+import type { ControllerStats } from '../src/controller/runtime/manager.js';
 import { Kinds, type KubeObject } from '../src/kube/types.js';
-import { Operator } from '../src/operator.js';
 import { isInsufficientCapacity } from '../src/providers/errors.js';
 import { SimCloud, type SimAccount } from '../src/providers/sim/sim-cloud.js';
-import { simProviderFactory } from '../src/providers/sim/sim-provider.js';
 import type { Instance, LaunchRequest } from '../src/providers/types.js';
 import { RealClock } from '../src/util/clock.js';
-import { silentLogger } from '../src/util/logger.js';
+import { FakeApiServer } from '../test/kube/fake-api-server.js';
+import type { OperatorAsk, OperatorStart, ResyncFigures } from './operator-process.js';
+import { serveSim } from './remote-sim.js';
 
 const SCRIPT = fileURLToPath(import.meta.url);
+/** Next to this file, compiled (.js) or not (.ts, under tsx as the test runs it). */
+const OPERATOR_SCRIPT = SCRIPT.replace(/main\.(ts|js)$/, 'operator-process.$1');
 const API_VERSION = 'gpu-provisioner.dev/v1alpha1';
 /** One instance type for every request, so capacity is set in one place and every request prices the same offers. */
 const INSTANCE_TYPE = 'g-l4x1';
@@ -87,6 +92,8 @@ interface Result {
     legsP50Ms: { recorded: number; replacementCreated: number; launchCall: number };
   };
   reconciles: Record<string, number>;
+  /** Requests the operator made of the API server (watches apart), by method and resource. */
+  apiCalls: Record<string, number>;
 }
 
 function parseArgs(argv: string[]): Settings & { scenario?: Scenario } {
@@ -150,19 +157,57 @@ function createCalls(cloud: SimCloud): Map<string, number[]> {
   return byKey;
 }
 
+/** The operator's process, asked one question at a time over IPC. */
+class OperatorProcess {
+  private readonly child: ChildProcess;
+  private pending: ((m: Record<string, unknown>) => void) | undefined;
+
+  constructor() {
+    this.child = fork(OPERATOR_SCRIPT, [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child.on('message', (m: Record<string, unknown>) => {
+      const resolve = this.pending;
+      this.pending = undefined;
+      resolve?.(m);
+    });
+    this.child.on('exit', (code) => {
+      if (code !== 0 && this.pending) throw new Error(`the operator process exited with ${code}`);
+    });
+  }
+
+  private exchange(message: OperatorStart | OperatorAsk): Promise<Record<string, unknown>> {
+    return new Promise((resolve) => {
+      this.pending = resolve;
+      this.child.send(message);
+    });
+  }
+
+  async start(start: OperatorStart): Promise<void> {
+    await this.exchange(start);
+  }
+  async stats(): Promise<ControllerStats[]> {
+    return (await this.exchange({ ask: 'stats' })).stats as ControllerStats[];
+  }
+  async cpuS(): Promise<number> {
+    return (await this.exchange({ ask: 'cpu' })).cpuS as number;
+  }
+  async resync(capS: number): Promise<ResyncFigures> {
+    return (await this.exchange({ ask: 'resync', capS })).resync as ResyncFigures;
+  }
+  /** Stops the operator; its reconcile counts at the end and its peak RSS. */
+  async stop(): Promise<{ stats: ControllerStats[]; rssMb: number }> {
+    return (await this.exchange({ ask: 'stop' })) as { stats: ControllerStats[]; rssMb: number };
+  }
+}
+
 async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
   const clock = new RealClock();
-  const cluster = new MemoryCluster({ clock });
+  const api = new FakeApiServer();
+  const cluster = api.cluster;
+  const apiUrl = await api.start();
   const cloud = new TimedSimCloud({ clock, bootMs: s.bootMs, terminateMs: 100 });
   cloud.setCapacity((o) => o.instanceType.name === INSTANCE_TYPE, 3 * scenario.n + 1000);
-  const operator = new Operator({
-    cluster,
-    clock,
-    logger: silentLogger(),
-    namespace: 'gpu-provisioner',
-    factories: { sim: simProviderFactory(cloud) },
-    lifecycle: { clusterName: 'bench' },
-  });
+  const sim = await serveSim(cloud, cluster, clock);
+  const operator = new OperatorProcess();
   const provider = applyDefaults({
     apiVersion: API_VERSION,
     kind: 'GpuProvider',
@@ -171,7 +216,7 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
   } as KubeObject) as GpuProvider;
   await cluster.create(Kinds.GpuProvider, provider);
   const operatorStart = Date.now();
-  operator.start();
+  await operator.start({ apiUrl, simUrl: sim.url, clusterName: 'bench' });
   const until = async (done: () => boolean, deadline: number): Promise<boolean> => {
     while (Date.now() < deadline) {
       if (done()) return true;
@@ -183,7 +228,10 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
   const providerWatch = cluster.watch<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(Kinds.GpuProvider, {}, (e) => {
     providerReady = !!e.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
   });
-  if (!(await until(() => providerReady, Date.now() + 30_000))) throw new Error('the sim GpuProvider did not become Ready within 30 s');
+  if (!(await until(() => providerReady, Date.now() + 30_000))) {
+    const gp = await cluster.get<GpuProvider>(Kinds.GpuProvider, 'sim');
+    throw new Error(`the sim GpuProvider did not become Ready within 30 s: ${JSON.stringify(gp?.status ?? {})}`);
+  }
   providerWatch.stop();
   if (scenario.kind === 'requests' && scenario.failover) for (const key of EXHAUSTED) cloud.insufficientCapacity(key);
 
@@ -192,7 +240,7 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
   const requestWatch = cluster.watch<GpuRequest>(Kinds.GpuRequest, {}, (e) => {
     if (e.object.status?.phase === 'Ready' && !readyAt.has(e.object.metadata.name)) readyAt.set(e.object.metadata.name, Date.now());
   });
-  const cpuBefore = process.cpuUsage();
+  const cpuBefore = await operator.cpuS();
   const createdAt = new Map<string, number>();
   const t0 = Date.now();
   const deadline = t0 + s.capS * 1000;
@@ -212,7 +260,7 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
   }
   const allReady = await until(() => readyAt.size >= count, deadline);
   const readyS = allReady ? (Math.max(...readyAt.values()) - t0) / 1000 : undefined;
-  const cpu = process.cpuUsage(cpuBefore);
+  const cpuToReady = (await operator.cpuS()) - cpuBefore;
 
   const machines = await cluster.list<GpuMachine>(Kinds.GpuMachine);
   const calls = createCalls(cloud);
@@ -255,8 +303,9 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
     refreshes,
     refreshMs,
     rssMb: 0,
-    cpuToReadyS: (cpu.user + cpu.system) / 1e6,
+    cpuToReadyS: cpuToReady,
     reconciles: {},
+    apiCalls: {},
   };
 
   if (scenario.kind === 'requests' && scenario.failover) {
@@ -269,26 +318,7 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
     result.failover = { p50Ms: quantile(gaps, 0.5), p95Ms: quantile(gaps, 0.95), n: gaps.length };
   }
 
-  if (allReady) {
-    // One full resync, as the periodic one does, timed until every queue is empty and idle.
-    const idle = () => operator.manager.stats().every((c) => c.queueDepth === 0 && c.processing === 0);
-    const reconcilesBefore = operator.manager.stats().reduce((n, c) => n + c.reconciles, 0);
-    const resyncCpu = process.cpuUsage();
-    const resyncStart = Date.now();
-    operator.manager.resyncNow();
-    let quiet = 0;
-    while (quiet < 2 && Date.now() < resyncStart + s.capS * 1000) {
-      await clock.sleep(10);
-      quiet = idle() ? quiet + 1 : 0;
-    }
-    const used = process.cpuUsage(resyncCpu);
-    result.resync = {
-      cpuS: (used.user + used.system) / 1e6,
-      wallS: (Date.now() - resyncStart) / 1000,
-      reconciles: operator.manager.stats().reduce((n, c) => n + c.reconciles, 0) - reconcilesBefore,
-      drained: quiet >= 2,
-    };
-  }
+  if (allReady) result.resync = await operator.resync(s.capS);
 
   if (allReady && scenario.kind === 'requests' && scenario.interruptions > 0) {
     // Simultaneous notices from the cloud, answered into the operator's open long poll as they are sent.
@@ -338,9 +368,17 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
   }
 
   requestWatch.stop();
-  for (const c of operator.manager.stats()) result.reconciles[c.name] = c.reconciles;
-  await operator.stop(10_000);
-  result.rssMb = process.resourceUsage().maxRSS / 1024;
+  const end = await operator.stop();
+  result.apiCalls = {};
+  for (const r of api.requests) {
+    if (r.watch) continue;
+    const key = `${r.method} ${r.path.split('/').filter((p) => !p.includes('-') && p !== 'bench' && p !== 'namespaces').slice(-2).join('/')}`;
+    result.apiCalls[key] = (result.apiCalls[key] ?? 0) + 1;
+  }
+  for (const c of end.stats) result.reconciles[c.name] = c.reconciles;
+  result.rssMb = end.rssMb;
+  await sim.close();
+  await api.stop();
   return result;
 }
 
@@ -376,6 +414,8 @@ function describe(r: Result): string {
     );
   }
   parts.push(`reconciles ${Object.entries(r.reconciles).map(([k, v]) => `${k} ${thousands(v)}`).join(', ')}`);
+  const calls = Object.values(r.apiCalls).reduce((a, b) => a + b, 0);
+  parts.push(`${fmt(calls / r.requested, 1)} API calls per request (${Object.entries(r.apiCalls).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${thousands(v)}`).join(', ')})`);
   return `${what}: ${parts.join('; ')}`;
 }
 
@@ -418,7 +458,7 @@ async function main(): Promise<void> {
   ];
   console.log(
     `bench: sim GpuProvider at ${s.latencyMs} ms per call, ${s.bootMs / 1000} s boots; Operator with default lifecycle options ` +
-      `(clusterName bench), RealClock, in-memory cluster; cap ${s.capS} s per scenario; ` +
+      `(clusterName bench), RealClock, client-node adapter, in a process of its own; API server (in-memory, over HTTP) and sim cloud in another; cap ${s.capS} s per scenario; ` +
       `load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs at the start`,
   );
   const results: Result[] = [];
