@@ -79,6 +79,8 @@ interface Result {
   refreshes: number;
   refreshMs: number;
   rssMb: number;
+  /** The operator's heap after a full GC at the end: what it holds, as against its peak RSS. */
+  liveHeapMb: number;
   cpuToReadyS: number;
   resync?: { cpuS: number; wallS: number; reconciles: number; drained: boolean };
   failover?: { p50Ms: number; p95Ms: number; n: number };
@@ -163,7 +165,8 @@ class OperatorProcess {
   private pending: ((m: Record<string, unknown>) => void) | undefined;
 
   constructor() {
-    this.child = fork(OPERATOR_SCRIPT, [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // --expose-gc only so the live heap can be told apart from the peak at the end.
+    this.child = fork(OPERATOR_SCRIPT, [], { execArgv: [...process.execArgv, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: Record<string, unknown>) => {
       const resolve = this.pending;
       this.pending = undefined;
@@ -194,8 +197,8 @@ class OperatorProcess {
     return (await this.exchange({ ask: 'resync', capS })).resync as ResyncFigures;
   }
   /** Stops the operator; its reconcile counts at the end and its peak RSS. */
-  async stop(): Promise<{ stats: ControllerStats[]; rssMb: number }> {
-    return (await this.exchange({ ask: 'stop' })) as { stats: ControllerStats[]; rssMb: number };
+  async stop(): Promise<{ stats: ControllerStats[]; rssMb: number; liveHeapMb: number }> {
+    return (await this.exchange({ ask: 'stop' })) as { stats: ControllerStats[]; rssMb: number; liveHeapMb: number };
   }
 }
 
@@ -303,6 +306,7 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
     refreshes,
     refreshMs,
     rssMb: 0,
+    liveHeapMb: 0,
     cpuToReadyS: cpuToReady,
     reconciles: {},
     apiCalls: {},
@@ -377,6 +381,7 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
   }
   for (const c of end.stats) result.reconciles[c.name] = c.reconciles;
   result.rssMb = end.rssMb;
+  result.liveHeapMb = end.liveHeapMb;
   await sim.close();
   await api.stop();
   return result;
@@ -396,7 +401,7 @@ function describe(r: Result): string {
       (r.launchOverLatency.n < (sc.kind === 'requests' ? sc.n : sc.n) ? ` of ${sc.n}: the others had no launch call by the cap)` : ')') +
       ` (medians: create → GpuMachine created ${fmt(r.launchLegsP50Ms.machineCreated, 0)} ms → launch call ${fmt(r.launchLegsP50Ms.launchCall, 0)} ms)`,
     `at most ${r.listingsPerProviderPerRefresh} price listing(s) per provider per refresh (${r.listings} in ${r.refreshes} ${Math.round(r.refreshMs / 1000)} s interval(s))`,
-    `peak RSS ${fmt(r.rssMb, 0)} MB`,
+    `peak RSS ${fmt(r.rssMb, 0)} MB (live heap at the end ${fmt(r.liveHeapMb, 0)} MB)`,
     `CPU to Ready ${fmt(r.cpuToReadyS)} s`,
     !r.resync
       ? 'resync not measured (not all Ready)'

@@ -20,7 +20,7 @@ import {
   KubeError,
   KubeNotFoundError,
 } from './errors.js';
-import { deepFreeze } from './frozen.js';
+import { freezeShared } from './frozen.js';
 import { matchesListOptions, storeKey } from './index-store.js';
 import { CLIENT_SIDE_FIELDS, InformerCache, serverSelectable } from './informer-cache.js';
 import {
@@ -385,7 +385,7 @@ export class ClientNodeCluster implements ClusterPort {
     const out = this.typed(kind, obj);
     const { name, namespace, deletionTimestamp, finalizers } = out.metadata;
     // Frozen: the writer and the cache's readers share it (see frozen.ts).
-    deepFreeze(out);
+    freezeShared(out);
     if (deletionTimestamp && (finalizers ?? []).length === 0) this.cache.observeDeleted(kind, name, namespace, out);
     else this.cache.observe(kind, out);
     return out;

@@ -33,3 +33,35 @@ export function frozenCopy<T>(value: T): T {
   }
   return Object.freeze(out) as T;
 }
+
+/** Strings kept for sharing; past this many the pool starts afresh (what was shared stays shared). */
+const POOL_LIMIT = 100_000;
+/** Longer strings (messages, payloads) are rarely repeated and are left as they are. */
+const MAX_POOLED_LENGTH = 128;
+let pool = new Map<string, string>();
+
+function pooled(s: string): string {
+  if (s.length > MAX_POOLED_LENGTH) return s;
+  const known = pool.get(s);
+  if (known !== undefined) return known;
+  if (pool.size >= POOL_LIMIT) pool = new Map();
+  pool.set(s, s);
+  return s;
+}
+
+/**
+ * Freezes an object parsed from the API server's JSON (a watch event, a write's answer),
+ * first replacing its string values with one shared copy each. Parsing makes a new
+ * string for every value, so every cached object would otherwise hold its own copies of
+ * the apiVersion, namespace, label values, condition reasons, instance types and
+ * timestamps it has in common with thousands of others.
+ */
+export function freezeShared<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const v = record[key];
+    record[key] = typeof v === 'string' ? pooled(v) : freezeShared(v);
+  }
+  return Object.freeze(value);
+}

@@ -12,7 +12,7 @@
  */
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { deepFreeze } from './frozen.js';
+import { freezeShared } from './frozen.js';
 import { IndexStore, objectKey, storeKey, type IndexStoreOptions } from './index-store.js';
 import {
   apiVersionOf,
@@ -147,7 +147,7 @@ class Informer {
       this.tombstones.delete(key);
     }
     // Shared with every reader and handler from here on (see frozen.ts).
-    deepFreeze(obj);
+    freezeShared(obj);
     this.store.set(obj);
     this.offer(current ? 'MODIFIED' : 'ADDED', obj, current);
   }
@@ -162,7 +162,7 @@ class Informer {
     // A copy newer than the deletion was created again since.
     if (obj && isNewer(current.metadata.resourceVersion, version)) return;
     this.store.delete(key);
-    this.offer('DELETED', deepFreeze(obj ?? current), current);
+    this.offer('DELETED', freezeShared(obj ?? current), current);
   }
 
   private offer(type: WatchEventType, obj: KubeObject, previous: KubeObject | undefined): void {

@@ -1,4 +1,4 @@
-import { deepFreeze, frozenCopy } from '../../src/kube/frozen.js';
+import { deepFreeze, freezeShared, frozenCopy } from '../../src/kube/frozen.js';
 
 describe('frozen objects', () => {
   test('deepFreeze freezes everything reachable', () => {
@@ -19,5 +19,16 @@ describe('frozen objects', () => {
     input.spec.nodes = 5;
     (input.spec.list[1] as { x: number }).x = 9;
     expect(copy.spec).toEqual({ nodes: 1, list: [1, { x: 2 }] });
+  });
+});
+
+describe('freezeShared', () => {
+  test('freezes a parsed object throughout and keeps every value (sharing strings is not visible from JavaScript)', () => {
+    const a = freezeShared(JSON.parse('{"metadata":{"labels":{"team":"ml-research"}},"list":["spot"]}') as { metadata: { labels: { team: string } }; list: string[] });
+    const b = freezeShared(JSON.parse('{"metadata":{"labels":{"team":"ml-research"}},"list":["spot"]}') as typeof a);
+    expect(Object.isFrozen(a.metadata.labels)).toBe(true);
+    expect(Object.isFrozen(a.list)).toBe(true);
+    expect(b).toEqual(a);
+    expect(() => (a.metadata.labels.team = 'x')).toThrow(TypeError);
   });
 });
