@@ -38,9 +38,19 @@ import type { Instance, LaunchRequest } from '../src/providers/types.js';
 import { RealClock } from '../src/util/clock.js';
 import { FakeApiServer } from '../test/kube/fake-api-server.js';
 import type { OperatorAsk, OperatorStart, ResyncFigures } from './operator-process.js';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { heapLimitMi } from './heap-limit.js';
 import { serveSim } from './remote-sim.js';
 
 const SCRIPT = fileURLToPath(import.meta.url);
+/**
+ * The heap limit the chart gives the operator with its default memory limit: the
+ * operator process runs with it, as it runs in the cluster.
+ */
+const CHART_VALUES = fileURLToPath(new URL(SCRIPT.endsWith('.ts') ? '../charts/gpu-provisioner/values.yaml' : '../../charts/gpu-provisioner/values.yaml', import.meta.url));
+const CHART_MEMORY_LIMIT = (parseYaml(readFileSync(CHART_VALUES, 'utf8')) as { resources?: { limits?: { memory?: string } } }).resources?.limits?.memory;
+const HEAP_LIMIT_MI = heapLimitMi(CHART_MEMORY_LIMIT);
 /** Next to this file, compiled (.js) or not (.ts, under tsx as the test runs it). */
 const OPERATOR_SCRIPT = SCRIPT.replace(/main\.(ts|js)$/, 'operator-process.$1');
 const API_VERSION = 'gpu-provisioner.dev/v1alpha1';
@@ -166,7 +176,8 @@ class OperatorProcess {
 
   constructor() {
     // --expose-gc only so the live heap can be told apart from the peak at the end.
-    this.child = fork(OPERATOR_SCRIPT, [], { execArgv: [...process.execArgv, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const heap = HEAP_LIMIT_MI === undefined ? [] : [`--max-old-space-size=${HEAP_LIMIT_MI}`];
+    this.child = fork(OPERATOR_SCRIPT, [], { execArgv: [...process.execArgv, ...heap, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: Record<string, unknown>) => {
       const resolve = this.pending;
       this.pending = undefined;
@@ -420,7 +431,8 @@ function describe(r: Result): string {
   }
   parts.push(`reconciles ${Object.entries(r.reconciles).map(([k, v]) => `${k} ${thousands(v)}`).join(', ')}`);
   const calls = Object.values(r.apiCalls).reduce((a, b) => a + b, 0);
-  parts.push(`${fmt(calls / r.requested, 1)} API calls per request (${Object.entries(r.apiCalls).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${thousands(v)}`).join(', ')})`);
+  const machines = sc.kind === 'nodes' ? sc.n : r.requested;
+  parts.push(`${fmt(calls / machines, 1)} API calls per machine (${Object.entries(r.apiCalls).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${thousands(v)}`).join(', ')})`);
   return `${what}: ${parts.join('; ')}`;
 }
 
@@ -463,7 +475,9 @@ async function main(): Promise<void> {
   ];
   console.log(
     `bench: sim GpuProvider at ${s.latencyMs} ms per call, ${s.bootMs / 1000} s boots; Operator with default lifecycle options ` +
-      `(clusterName bench), RealClock, client-node adapter, in a process of its own; API server (in-memory, over HTTP) and sim cloud in another; cap ${s.capS} s per scenario; ` +
+      `(clusterName bench), RealClock, client-node adapter, in a process of its own with the chart's heap limit ` +
+      `(--max-old-space-size=${HEAP_LIMIT_MI ?? 'none'} for its ${CHART_MEMORY_LIMIT ?? 'missing'} memory limit); ` +
+      `API server (in-memory, over HTTP) and sim cloud in another; cap ${s.capS} s per scenario; ` +
       `load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs at the start`,
   );
   const results: Result[] = [];

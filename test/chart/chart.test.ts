@@ -16,6 +16,7 @@ import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as rbacV1 from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import * as monitoringV1 from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import type { KubeObject } from '../../src/kube/types.js';
+import { heapLimitMi } from '../../bench/heap-limit.js';
 import { CHART, helm, render, ROOT, RELEASE_NAMESPACE, type PolicyRule } from '../support/helm.js';
 
 type Model = new (data: unknown) => { validate(): void };
@@ -191,9 +192,28 @@ describe('charts/gpu-provisioner', () => {
     const read = new Set(
       ['src/main.ts', 'src/util/logger.ts'].flatMap((f) => [...readFileSync(path.join(ROOT, f), 'utf8').matchAll(/env\.([A-Z_]+)/g)].map((m) => m[1]!)),
     );
-    const set = container(render(VALUE_SETS.everything)).env.map((e) => e.name).filter((n) => n !== 'AWS_REGION');
+    // NODE_OPTIONS is node's own.
+    const set = container(render(VALUE_SETS.everything)).env.map((e) => e.name).filter((n) => n !== 'AWS_REGION' && n !== 'NODE_OPTIONS');
     expect(set.filter((n) => !read.has(n))).toEqual([]);
     expect(set).toEqual(expect.arrayContaining(['CONFIG_ENDPOINT_URL', 'CONFIG_TLS_CERT', 'TALOS_CHECKSUMS', 'TALOS_VERSION']));
+  });
+
+  it.each([
+    ['512Mi', '--max-old-space-size=307'],
+    ['2Gi', '--max-old-space-size=1228'],
+    ['1000Mi', '--max-old-space-size=600'],
+  ])('sizes the V8 heap to the memory limit %s so it is collected before the container is killed', (limit, flag) => {
+    const env = container(render({ resources: { limits: { memory: limit } } })).env;
+    expect(env.find((e) => e.name === 'NODE_OPTIONS')?.value).toBe(flag);
+    // The bench runs the operator with the same formula.
+    expect(`--max-old-space-size=${heapLimitMi(limit)}`).toBe(flag);
+  });
+
+  it('leaves the heap alone without a memory limit it can read', () => {
+    const env = container(render({ resources: { requests: { memory: '256Mi' }, limits: null } })).env;
+    expect(env.find((e) => e.name === 'NODE_OPTIONS')).toBeUndefined();
+    expect(heapLimitMi(undefined)).toBeUndefined();
+    expect(heapLimitMi('1.5G')).toBeUndefined();
   });
 
   it('with every switch on: config Service, ServiceMonitor, credentials Secret, IRSA annotation, Secret Roles', () => {

@@ -47,3 +47,19 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- join "," $all }}
 {{- end }}
+
+{{/*
+V8's old-space limit in MiB: three fifths of the container's memory limit, so that the
+heap is collected before the kernel kills the container (node sizes its heap from the
+machine's memory, not the container's). The rest is node, its code and native memory,
+and the young generation. Empty without a limit in Mi or Gi. bench/heap-limit.ts holds
+the same formula; test/chart/chart.test.ts checks they agree.
+*/}}
+{{- define "gpu-provisioner.heapLimitMi" -}}
+{{- $limit := toString (dig "limits" "memory" "" .Values.resources) -}}
+{{- if regexMatch "^[0-9]+Mi$" $limit -}}
+{{- div (mul (trimSuffix "Mi" $limit | atoi) 3) 5 -}}
+{{- else if regexMatch "^[0-9]+Gi$" $limit -}}
+{{- div (mul (trimSuffix "Gi" $limit | atoi) 3072) 5 -}}
+{{- end -}}
+{{- end }}
