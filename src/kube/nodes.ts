@@ -14,25 +14,20 @@ export interface Taint {
 /** A lost optimistic-locking race is retried this many times before the conflict reaches the caller. */
 const CONFLICT_RETRIES = 5;
 
-/** Marks the node unschedulable; a no-op when it already is. */
-export async function cordonNode(port: ClusterPort, name: string): Promise<void> {
-  const node = await port.get<Node>(Kinds.Node, name);
-  if (!node || node.spec?.unschedulable) return;
-  await port.patch(Kinds.Node, name, undefined, { spec: { unschedulable: true } });
-}
-
 /**
- * Adds or updates one taint (matched by key and effect) and keeps every other. A merge
- * patch replaces the whole list, so the write is guarded by resourceVersion and redone
- * on conflict rather than dropping a taint someone else just added.
+ * Fences a Node in one write: unschedulable, and the taint added or updated (matched by
+ * key and effect) beside every other. A merge patch replaces the whole taint list, so
+ * the write is guarded by resourceVersion and redone on conflict rather than dropping a
+ * taint someone else just added. A no-op when the Node is fenced already.
  */
-export async function taintNode(port: ClusterPort, name: string, taint: Taint): Promise<void> {
+export async function fenceNode(port: ClusterPort, name: string, taint: Taint): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     const node = await port.get<Node>(Kinds.Node, name);
     if (!node) return;
     const taints = node.spec?.taints ?? [];
     const same = taints.find((t) => t.key === taint.key && t.effect === taint.effect);
-    if (same && (same.value ?? '') === (taint.value ?? '')) return;
+    const tainted = !!same && (same.value ?? '') === (taint.value ?? '');
+    if (tainted && node.spec?.unschedulable) return;
     const next = [
       ...taints.filter((t) => t !== same),
       { key: taint.key, effect: taint.effect, ...(taint.value !== undefined ? { value: taint.value } : {}) },
@@ -42,7 +37,7 @@ export async function taintNode(port: ClusterPort, name: string, taint: Taint): 
         Kinds.Node,
         name,
         undefined,
-        { spec: { taints: next } },
+        { spec: { unschedulable: true, ...(tainted ? {} : { taints: next }) } },
         { resourceVersion: node.metadata.resourceVersion },
       );
       return;

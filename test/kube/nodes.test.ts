@@ -3,12 +3,11 @@ import { ConflictError } from '../../src/kube/errors.js';
 import { MemoryCluster } from '../../src/kube/memory-cluster.js';
 import {
   allocatableGpus,
-  cordonNode,
   drainNode,
   isDrainable,
   isNodeReady,
   podsOnNode,
-  taintNode,
+  fenceNode,
   type DrainResult,
 } from '../../src/kube/nodes.js';
 import { Kinds, type Node } from '../../src/kube/types.js';
@@ -21,39 +20,40 @@ function setup() {
 }
 
 describe('node helpers', () => {
-  it('cordonNode sets unschedulable once', async () => {
-    const { cluster } = setup();
-    await cluster.create(Kinds.Node, node('n1'));
-    await cordonNode(cluster, 'n1');
-    const first = (await cluster.get<Node>(Kinds.Node, 'n1'))!;
-    await cordonNode(cluster, 'n1');
-    const second = (await cluster.get<Node>(Kinds.Node, 'n1'))!;
-    expect(first.spec?.unschedulable).toBe(true);
-    expect(second.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
-  });
-
-  it('taintNode keeps other taints, is idempotent and updates a value in place', async () => {
+  it('fenceNode cordons and taints in one write, keeps other taints, is idempotent and updates a value in place', async () => {
     const { cluster } = setup();
     await cluster.create(Kinds.Node, node('n1', { spec: { taints: [{ key: 'other', effect: 'NoSchedule' }] } }));
-    await taintNode(cluster, 'n1', { key: 'gpu-provisioner.dev/disrupted', effect: 'NoSchedule' });
+    const before = Number((await cluster.get<Node>(Kinds.Node, 'n1'))!.metadata.resourceVersion);
+    await fenceNode(cluster, 'n1', { key: 'gpu-provisioner.dev/disrupted', effect: 'NoSchedule' });
     const once = (await cluster.get<Node>(Kinds.Node, 'n1'))!;
-    await taintNode(cluster, 'n1', { key: 'gpu-provisioner.dev/disrupted', effect: 'NoSchedule' });
+    expect(once.spec?.unschedulable).toBe(true);
+    expect(Number(once.metadata.resourceVersion)).toBe(before + 1);
+    await fenceNode(cluster, 'n1', { key: 'gpu-provisioner.dev/disrupted', effect: 'NoSchedule' });
     expect((await cluster.get<Node>(Kinds.Node, 'n1'))!.metadata.resourceVersion).toBe(once.metadata.resourceVersion);
-    await taintNode(cluster, 'n1', { key: 'other', value: 'v2', effect: 'NoSchedule' });
+    await fenceNode(cluster, 'n1', { key: 'other', value: 'v2', effect: 'NoSchedule' });
     expect((await cluster.get<Node>(Kinds.Node, 'n1'))!.spec?.taints).toEqual([
       { key: 'gpu-provisioner.dev/disrupted', effect: 'NoSchedule' },
       { key: 'other', value: 'v2', effect: 'NoSchedule' },
     ]);
   });
 
-  it('taintNode re-reads and retries when another writer wins the race', async () => {
+  it('fenceNode cordons a Node tainted already (by someone uncordoning it since)', async () => {
+    const { cluster } = setup();
+    await cluster.create(Kinds.Node, node('n1', { spec: { taints: [{ key: 'k', effect: 'NoSchedule' }] } }));
+    await fenceNode(cluster, 'n1', { key: 'k', effect: 'NoSchedule' });
+    const n = (await cluster.get<Node>(Kinds.Node, 'n1'))!;
+    expect(n.spec?.unschedulable).toBe(true);
+    expect(n.spec?.taints).toEqual([{ key: 'k', effect: 'NoSchedule' }]);
+  });
+
+  it('fenceNode re-reads and retries when another writer wins the race', async () => {
     const { cluster } = setup();
     await cluster.create(Kinds.Node, node('n1'));
     cluster.conflictNext(2);
-    await taintNode(cluster, 'n1', { key: 'k', effect: 'NoExecute' });
+    await fenceNode(cluster, 'n1', { key: 'k', effect: 'NoExecute' });
     expect((await cluster.get<Node>(Kinds.Node, 'n1'))!.spec?.taints).toEqual([{ key: 'k', effect: 'NoExecute' }]);
     cluster.conflictNext(100);
-    await expect(taintNode(cluster, 'n1', { key: 'k2', effect: 'NoExecute' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(fenceNode(cluster, 'n1', { key: 'k2', effect: 'NoExecute' })).rejects.toBeInstanceOf(ConflictError);
   });
 
   it.each([

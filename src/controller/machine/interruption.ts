@@ -8,7 +8,7 @@
  * any point resumes where it stopped.
  */
 import { ConditionTypes, DISRUPTION_TAINT_KEY, Reasons } from '../../api/constants.js';
-import { cordonNode, taintNode } from '../../kube/nodes.js';
+import { fenceNode } from '../../kube/nodes.js';
 import { Kinds } from '../../kube/types.js';
 import type { NodeView } from './registration.js';
 import { condition, type Step } from './step.js';
@@ -23,8 +23,7 @@ export function interruption(view: NodeView): Step {
     if (notice.kind === 'rebalance') return {};
     const node = view.node?.metadata.name ?? m.status.nodeName;
     if (node) {
-      await taintNode(ctx.cluster, node, { key: DISRUPTION_TAINT_KEY, effect: 'NoSchedule' });
-      await cordonNode(ctx.cluster, node);
+      await fenceNode(ctx.cluster, node, { key: DISRUPTION_TAINT_KEY, effect: 'NoSchedule' });
     }
     await ctx.cluster.delete(Kinds.GpuMachine, m.metadata.name, m.metadata.namespace);
     return { halt: true };

@@ -11,7 +11,7 @@ import { ConditionTypes, DISRUPTION_TAINT_KEY, MACHINE_FINALIZER, Reasons } from
 import { formatPrice } from '../../api/price.js';
 import { parseDuration } from '../../api/duration.js';
 import type { GpuMachine, GpuMachineStatus, GpuRequest } from '../../api/types.js';
-import { cordonNode, drainNode, taintNode } from '../../kube/nodes.js';
+import { drainNode, fenceNode } from '../../kube/nodes.js';
 import { Kinds } from '../../kube/types.js';
 import { describeError, isNotFound } from '../../providers/errors.js';
 import { budgetsYetToCount } from '../budget/controller.js';
@@ -74,8 +74,7 @@ export async function terminate(ctx: MachineContext, m: Machine): Promise<StepRe
     const deadline = drainDeadline(ctx, m);
     for (const node of nodes) {
       if (node.metadata.deletionTimestamp) continue;
-      await taintNode(ctx.cluster, node.metadata.name, { key: DISRUPTION_TAINT_KEY, effect: 'NoSchedule' });
-      await cordonNode(ctx.cluster, node.metadata.name);
+      await fenceNode(ctx.cluster, node.metadata.name, { key: DISRUPTION_TAINT_KEY, effect: 'NoSchedule' });
       // One pass of the drain each round: the worker is never held while budgets hold pods.
       const drained = await drainNode(ctx.cluster, node.metadata.name, { clock: ctx.clock, deadline: now, logger: ctx.logger });
       if (drained.remaining > 0 && now < deadline) {
