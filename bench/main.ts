@@ -23,8 +23,10 @@
  * the headline figures as one JSON object on the last line.
  */
 import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { Labels } from '../src/api/constants.js';
 import { parseDuration } from '../src/api/duration.js';
 import type { GpuMachine, GpuProvider, GpuRequest } from '../src/api/types.js';
@@ -37,10 +39,8 @@ import { SimCloud, type SimAccount } from '../src/providers/sim/sim-cloud.js';
 import type { Instance, LaunchRequest } from '../src/providers/types.js';
 import { RealClock } from '../src/util/clock.js';
 import { FakeApiServer } from '../test/kube/fake-api-server.js';
-import type { OperatorAsk, OperatorStart, ResyncFigures } from './operator-process.js';
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { heapLimitMi } from './heap-limit.js';
+import type { OperatorAsk, OperatorStart, ResyncFigures } from './operator-process.js';
 import { serveSim } from './remote-sim.js';
 
 const SCRIPT = fileURLToPath(import.meta.url);
@@ -92,7 +92,7 @@ interface Result {
   /** The operator's heap after a full GC at the end: what it holds, as against its peak RSS. */
   liveHeapMb: number;
   cpuToReadyS: number;
-  resync?: { cpuS: number; wallS: number; reconciles: number; drained: boolean };
+  resync?: ResyncFigures;
   failover?: { p50Ms: number; p95Ms: number; n: number };
   interruption?: {
     p50Ms: number;

@@ -10,7 +10,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ClientNodeCluster } from '../src/kube/client-node-cluster.js';
 import { Operator } from '../src/operator.js';
 import { RealClock } from '../src/util/clock.js';
-import { createLogger, silentLogger } from '../src/util/logger.js';
+import { createLogger, silentLogger, type LogLevel } from '../src/util/logger.js';
 import { remoteSimFactory } from './remote-sim.js';
 
 export interface OperatorStart {
@@ -42,7 +42,7 @@ async function main(start: OperatorStart): Promise<void> {
     contexts: [{ name: 'bench', cluster: 'bench', user: 'operator' }],
     currentContext: 'bench',
   });
-  const logger = process.env.BENCH_OPERATOR_LOG ? createLogger({ level: process.env.BENCH_OPERATOR_LOG } as never) : silentLogger();
+  const logger = process.env.BENCH_OPERATOR_LOG ? createLogger({ level: process.env.BENCH_OPERATOR_LOG as LogLevel }) : silentLogger();
   const cluster = new ClientNodeCluster(kc, { clock, logger });
   const operator = new Operator({
     cluster,

@@ -6,16 +6,21 @@
  * strict mode instead of corrupting the store for every other reader.
  */
 
-/** Freezes `value` and everything reachable from it; subtrees already frozen are taken as frozen throughout. */
-export function deepFreeze<T>(value: T): T {
+/**
+ * Freezes `value` and everything reachable from it; subtrees already frozen are taken as
+ * frozen throughout. With `share`, every string value not yet frozen in is replaced by
+ * what `share` gives for it first.
+ */
+export function deepFreeze<T>(value: T, share?: (s: string) => string): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  if (Array.isArray(value)) {
-    for (const v of value) deepFreeze(v);
-  } else {
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const v = record[key];
+    if (typeof v === 'string') {
+      if (share) record[key] = share(v);
+    } else deepFreeze(v, share);
   }
-  return value;
+  return Object.freeze(value);
 }
 
 /**
@@ -57,11 +62,5 @@ function pooled(s: string): string {
  * timestamps it has in common with thousands of others.
  */
 export function freezeShared<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const v = record[key];
-    record[key] = typeof v === 'string' ? pooled(v) : freezeShared(v);
-  }
-  return Object.freeze(value);
+  return deepFreeze(value, pooled);
 }

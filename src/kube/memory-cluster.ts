@@ -52,9 +52,6 @@ export interface EventFilter {
   namespace?: string;
 }
 
-/** A caller's object, made the store's own: copied once (frozen parts shared), frozen. */
-const owned = frozenCopy;
-
 /**
  * A uuid as one flat string. node's randomUUID concatenates it from hex pairs, and V8
  * keeps such a string as a tree of a few dozen pieces: ten times its size, on every
@@ -163,7 +160,7 @@ export class MemoryCluster implements ClusterPort {
     const current = this.mustGet(kind, obj.metadata.name, obj.metadata.namespace);
     const precondition = obj.metadata.resourceVersion;
     this.checkPrecondition(kind, current, precondition);
-    return this.update(kind, current, owned(obj), false) as T;
+    return this.update(kind, current, frozenCopy(obj), false) as T;
   }
 
   async patch<T extends KubeObject>(
@@ -229,7 +226,7 @@ export class MemoryCluster implements ClusterPort {
   }
 
   async recordEvent(e: EventRecord): Promise<void> {
-    this.eventLog.push(owned(e));
+    this.eventLog.push(frozenCopy(e));
     try {
       this.storeEvent(e);
     } catch {
@@ -324,7 +321,7 @@ export class MemoryCluster implements ClusterPort {
   }
 
   private createNow(kind: ResourceKind, input: KubeObject): KubeObject {
-    const given = owned(input);
+    const given = frozenCopy(input);
     const { name, namespace } = given.metadata ?? {};
     if (!name) throw new InvalidObjectError(`${kind.kind} is invalid: metadata.name: Required value`);
     if (kind.namespaced && !namespace) {

@@ -1,7 +1,7 @@
 import { Labels } from '../../src/api/constants.js';
 import type { GpuMachine } from '../../src/api/types.js';
 import { machineFingerprint as machineWakes } from '../../src/controller/machine/controller.js';
-import { machineFingerprint as requestWakes } from '../../src/controller/request/controller.js';
+import { summarizedFingerprint as requestWakes } from '../../src/controller/request/controller.js';
 import { readyRequest, setup, machinesOf } from '../support/operator-fixture.js';
 
 /** A launched, Ready machine as the operator leaves it. */

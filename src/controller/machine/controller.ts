@@ -11,7 +11,7 @@ import type { GpuMachine, GpuMachineStatus } from '../../api/types.js';
 import { Kinds, type KubeObject, type Node } from '../../kube/types.js';
 import type { ControllerContext } from '../context.js';
 import { BackoffError } from '../error-policy.js';
-import type { Controller, ReconcileResult } from '../runtime/manager.js';
+import { specAndMetadata, type Controller, type ReconcileResult } from '../runtime/manager.js';
 import { minDefined, writeStatus } from '../status-write.js';
 import { health, liveness } from './health.js';
 import { interruption } from './interruption.js';
@@ -49,9 +49,8 @@ export function nodeFingerprint(obj: KubeObject): string {
  * own bookkeeping is not reconciled again as if something had changed.
  */
 export function machineFingerprint(obj: KubeObject): string {
-  const m = obj.metadata;
-  const { [Labels.instanceId]: _instance, [Labels.provider]: _provider, ...labels } = m.labels ?? {};
-  return JSON.stringify([m.generation, m.deletionTimestamp, m.finalizers, labels, m.annotations]);
+  const { [Labels.instanceId]: _instance, [Labels.provider]: _provider, ...labels } = obj.metadata.labels ?? {};
+  return specAndMetadata({ ...obj, metadata: { ...obj.metadata, labels } });
 }
 
 /** What the API server accepts as a label value; anything else would fail every write of the machine. */

@@ -39,7 +39,7 @@ export function machineToRequestKeys(obj: KubeObject): string[] {
  * the machine's own bookkeeping (the offers it weighed, the call it is about to make,
  * the generation it saw), which would only wake the request to write nothing.
  */
-export function machineFingerprint(obj: KubeObject): string {
+export function summarizedFingerprint(obj: KubeObject): string {
   const m = obj as GpuMachine;
   const { offers: _offers, launching: _launching, observedGeneration: _seen, ...status } = m.status ?? {};
   return JSON.stringify([m.metadata.deletionTimestamp, m.metadata.labels?.[Labels.requestName], m.spec?.replaces, status]);
@@ -61,7 +61,7 @@ function withoutCost(s: GpuRequestStatus): string {
 export class GpuRequestController implements Controller {
   readonly name = 'gpurequest';
   readonly kind = Kinds.GpuRequest;
-  readonly watches = [{ kind: Kinds.GpuMachine, map: machineToRequestKeys, fingerprint: machineFingerprint }];
+  readonly watches = [{ kind: Kinds.GpuMachine, map: machineToRequestKeys, fingerprint: summarizedFingerprint }];
   readonly workers: number;
   private readonly suffix: () => string;
 
