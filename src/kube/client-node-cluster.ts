@@ -129,17 +129,40 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function readAll(res: http.IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const c of res) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
+/**
+ * The whole answer, parsed when it is JSON. Listeners rather than an async iterator: a
+ * burst of writes reads thousands of small answers, and each iterator costs more than
+ * the answer it reads.
+ */
+function readAll(res: http.IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let ended = false;
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('error', reject);
+    res.on('close', () => {
+      if (!ended) reject(new KubeError('the connection closed before the answer ended', 0));
+    });
+    res.on('end', () => {
+      ended = true;
+      const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+      if (!text) return resolve(undefined);
+      try {
+        resolve(JSON.parse(text) as unknown);
+      } catch {
+        resolve(text);
+      }
+    });
+  });
 }
+
+/**
+ * How long one reading of the kubeconfig's credentials (the bearer token its
+ * authenticators give, TLS options) serves the calls after it. client-node re-reads a
+ * service account's token file once a minute at most; reading it again on every call of
+ * a burst costs more than the call. A 401 answer drops it at once.
+ */
+const CREDENTIALS_REUSE_MS = 10_000;
 
 export class ClientNodeCluster implements ClusterPort {
   private readonly clock: Clock;
@@ -151,6 +174,8 @@ export class ClientNodeCluster implements ClusterPort {
   private readonly cache: InformerCache;
   /** Made on the first call and used for every one after. */
   private agent: http.Agent | undefined;
+  /** The last reading of the kubeconfig's credentials, and when it was made. */
+  private credentials: { at: number; options: https.RequestOptions } | undefined;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -423,9 +448,12 @@ export class ClientNodeCluster implements ClusterPort {
     if (!cluster) throw new KubeError('kubeconfig has no current cluster', 0);
     const url = new URL(cluster.server.replace(/\/+$/, '') + path);
     const payload = init.body === undefined ? undefined : JSON.stringify(init.body);
+    const credentials = await this.credentialOptions();
     const options: https.RequestOptions = {
+      ...credentials,
       method,
       headers: {
+        ...credentials.headers,
         Accept: 'application/json',
         'User-Agent': COMPONENT,
         ...(payload !== undefined
@@ -433,14 +461,11 @@ export class ClientNodeCluster implements ClusterPort {
           : {}),
       },
     };
-    // Headers (the token, refreshed by the authenticators) and TLS options for this call;
-    // the agent client-node makes for it each time is set aside for the one kept alive.
-    await this.kc.applyToHTTPSOptions(options);
-    options.agent = this.keptAlive(url, options);
+    options.agent = this.keptAlive(url, credentials);
     const transport = url.protocol === 'https:' ? https : http;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
           const req = transport.request(url, { ...options, signal: init.signal }, resolve);
           req.on('error', (err) => reject(req.reusedSocket ? Object.assign(err, { reusedSocket: true }) : err));
           req.setTimeout(init.timeoutMs, () => {
@@ -448,12 +473,29 @@ export class ClientNodeCluster implements ClusterPort {
           });
           req.end(payload);
         });
+        // Credentials the server no longer takes are read again for the next call.
+        if (res.statusCode === 401) this.credentials = undefined;
+        return res;
       } catch (err) {
         // A read sent on a connection the server had just closed is safe to send again, once.
         const e = err as NodeJS.ErrnoException & { reusedSocket?: boolean };
         if (attempt > 1 || method !== 'GET' || !e.reusedSocket || !STALE_CONNECTION.has(e.code ?? '')) throw err;
       }
     }
+  }
+
+  /**
+   * Headers (the token, refreshed by the kubeconfig's authenticators) and TLS options,
+   * read at most every CREDENTIALS_REUSE_MS. The agent client-node makes with them each
+   * time is set aside for the one kept alive.
+   */
+  private async credentialOptions(): Promise<https.RequestOptions> {
+    const now = this.clock.now();
+    if (this.credentials && now - this.credentials.at < CREDENTIALS_REUSE_MS) return this.credentials.options;
+    const options: https.RequestOptions = { headers: {} };
+    await this.kc.applyToHTTPSOptions(options);
+    this.credentials = { at: now, options };
+    return options;
   }
 
   /**

@@ -4,6 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ClientNodeCluster, resourcePath } from '../../src/kube/client-node-cluster.js';
 import { AlreadyExistsError, ConflictError, InvalidObjectError, KubeError } from '../../src/kube/errors.js';
 import { Kinds, type KubeObject, type WatchEvent, type WatchHandle } from '../../src/kube/types.js';
+import { FakeClock } from '../../src/util/clock.js';
 import type { Logger } from '../../src/util/logger.js';
 import { waitFor } from './fake-api-server.js';
 
@@ -78,10 +79,11 @@ describe('ClientNodeCluster', () => {
   let cluster: ClientNodeCluster;
   let logs: string[];
   let handle: WatchHandle | undefined;
+  let server: string;
 
   beforeEach(async () => {
     api = new FakeApiServer();
-    const server = await api.start();
+    server = await api.start();
     const kc = new KubeConfig();
     kc.loadFromOptions({
       clusters: [{ name: 'test', server, skipTLSVerify: true }],
@@ -120,6 +122,46 @@ describe('ClientNodeCluster', () => {
     expect(req.path).toBe('/apis/gpu-provisioner.dev/v1alpha1/namespaces/ml/gpurequests');
     expect(req.query.get('labelSelector')).toBe('a=1,b=2');
     expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('reads the credentials again after 10 s, and at once after a 401', async () => {
+    const clock = new FakeClock();
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'test', server, skipTLSVerify: true }],
+      users: [{ name: 'op', token: 'first' }],
+      contexts: [{ name: 'test', cluster: 'test', user: 'op' }],
+      currentContext: 'test',
+    });
+    const rotating = new ClientNodeCluster(kc, { clock, logger: recordingLogger(logs), requestTimeoutMs: 2000 });
+    api.route = (_req, res) => reply(res, 200, { metadata: {}, items: [] });
+    const user = kc.getCurrentUser() as { token?: string };
+    const bearer = () => api.requests.at(-1)!.headers.authorization;
+    await rotating.list(Kinds.Pod);
+    expect(bearer()).toBe('Bearer first');
+    user.token = 'second';
+    await clock.advance(9_999);
+    await rotating.list(Kinds.Pod);
+    expect(bearer()).toBe('Bearer first');
+    await clock.advance(1);
+    await rotating.list(Kinds.Pod);
+    expect(bearer()).toBe('Bearer second');
+    user.token = 'third';
+    api.route = (_req, res) => reply(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+    await expect(rotating.list(Kinds.Pod)).rejects.toThrow(KubeError);
+    expect(bearer()).toBe('Bearer second');
+    api.route = (_req, res) => reply(res, 200, { metadata: {}, items: [] });
+    await rotating.list(Kinds.Pod);
+    expect(bearer()).toBe('Bearer third');
+  });
+
+  it('an answer cut off before its end is an error, not a wait', async () => {
+    api.route = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '1000' });
+      res.write('{"metadata":');
+      setTimeout(() => res.socket?.destroy(), 10);
+    };
+    await expect(cluster.list(Kinds.Pod)).rejects.toThrow();
   });
 
   it('get returns undefined on 404; pods on a node use a field selector', async () => {
