@@ -90,7 +90,8 @@ export class GpuMachineController implements Controller {
       this.waiting.delete(key);
       return {};
     }
-    const m: Machine = { ...structuredClone(found), status: structuredClone(found.status ?? {}) };
+    const copy = structuredClone(found);
+    const m: Machine = { ...copy, status: copy.status ?? {} };
     const ctx = this.machineContext(m, namespace, name);
     const before = JSON.stringify(found.status ?? {});
 
