@@ -29,6 +29,7 @@ import { GarbageCollector } from './controller/garbagecollection/collector.js';
 import { noLifecycleMetrics, type LifecycleMetrics } from './metrics/lifecycle-metrics.js';
 import { GpuBudgetController } from './controller/budget/controller.js';
 import { BudgetGuard } from './controller/budget/guard.js';
+import { InstanceCensus } from './controller/machine/instance-census.js';
 import { createTalosBootstrap, type TalosDefaults } from './talos/bootstrap-builder.js';
 import type { ConfigStore } from './talos/config-endpoint.js';
 
@@ -115,6 +116,7 @@ export class Operator {
       options,
       metrics: { ...noLifecycleMetrics, ...opts.metrics },
       budgets: new BudgetGuard({ cluster, clock }),
+      census: new InstanceCensus({ clock, logger, maxAgeMs: options.pollMs }),
       providerSettings: (name) => this.providerController.settingsOf(name),
     };
     this.requestController = new GpuRequestController({ ...ctx, logger: logger.child({ controller: 'gpurequest' }) }, { suffix: opts.machineNames });

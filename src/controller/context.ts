@@ -11,6 +11,7 @@ import type { OfferCache } from '../pricing/offer-cache.js';
 import type { UnavailableOfferings } from '../pricing/unavailable-offerings.js';
 import type { LifecycleMetrics } from '../metrics/lifecycle-metrics.js';
 import type { BudgetGuard } from './budget/guard.js';
+import type { InstanceCensus } from './machine/instance-census.js';
 
 /** The live providers, by GpuProvider name. */
 export interface ProviderLookup {
@@ -78,6 +79,8 @@ export interface ControllerContext {
   metrics: LifecycleMetrics;
   /** Checks every launch against the namespace's GpuBudgets before the call. */
   budgets: BudgetGuard;
+  /** Whether instances are gone, from one listing per provider for every machine. */
+  census: InstanceCensus;
   /** Settings a GpuProvider gives its machines (join timeout). */
   providerSettings: (provider: string) => { joinTimeoutMs?: number };
 }

@@ -81,30 +81,33 @@ describe('regressions found by the chaos suite', () => {
     await drive(f.clock, f.operator.stop(1_000));
   });
 
-  test('seeds 106 and 192: the instance id is on the GpuMachine before the launch reconcile makes another call', async () => {
+  test('seeds 106 and 192: the first write of a GpuMachine after its create answer records the instance id', async () => {
     // A crash after the create answer used to leave only the launch intent: the restarted
     // operator looked the machine up by name, and if the cloud had reclaimed it meanwhile, bought a second one.
     const clock = new FakeClock();
     const cluster = new MemoryCluster({ clock });
     const cloud = new SimCloud({ clock, bootMs: 2_000, terminateMs: 500 });
-    const recordedAtNextCall: Record<string, string | undefined> = {};
+    const answered = new Set<string>();
+    const recordedAtNextWrite: Record<string, string | undefined> = {};
+    cluster.watch<GpuMachine>(Kinds.GpuMachine, {}, (e) => {
+      const name = e.object.metadata.name;
+      if (answered.has(name) && !(name in recordedAtNextWrite)) recordedAtNextWrite[name] = e.object.status?.instanceId;
+    });
     const sim: ProviderFactory = (config, ctx) => {
       const inner = createSimProvider(config, ctx, cloud);
       const watched: CloudProvider = Object.create(inner);
-      watched.get = async (id, signal) => {
-        const name = cloud.ledger().find((i) => i.id === id)?.name ?? '';
-        if (!(name in recordedAtNextCall)) {
-          recordedAtNextCall[name] = (await cluster.get<GpuMachine>(Kinds.GpuMachine, name, 'ml'))?.status?.instanceId;
-        }
-        return inner.get(id, signal);
+      watched.create = async (req, signal) => {
+        const inst = await inner.create(req, signal);
+        answered.add(req.idempotencyKey);
+        return inst;
       };
       return watched;
     };
     const f = await setup({ clock, cluster, cloud, factories: { sim } });
     const req = await readyRequest(f, { nodes: 2, gpu: { model: 'L4', count: 1 } });
     const machines = await machinesOf(f, req);
-    expect(Object.keys(recordedAtNextCall).sort()).toEqual(machines.map((m) => m.metadata.name).sort());
-    for (const m of machines) expect(recordedAtNextCall[m.metadata.name]).toBe(m.status?.instanceId);
+    expect(Object.keys(recordedAtNextWrite).sort()).toEqual(machines.map((m) => m.metadata.name).sort());
+    for (const m of machines) expect(recordedAtNextWrite[m.metadata.name]).toBe(m.status?.instanceId);
     await drive(f.clock, f.operator.stop(1_000));
   });
 });

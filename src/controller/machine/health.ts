@@ -10,7 +10,6 @@ import { formatDuration } from '../../api/duration.js';
 import type { GpuMachine, GpuMachineStatus } from '../../api/types.js';
 import { isNodeReady } from '../../kube/nodes.js';
 import { Kinds } from '../../kube/types.js';
-import { describeError, isNotFound } from '../../providers/errors.js';
 import { offerKey } from '../../providers/types.js';
 import { recordEvent } from '../events.js';
 import type { NodeView } from './registration.js';
@@ -18,18 +17,11 @@ import { condition, iso, type MachineContext, type Step, type StepResult } from 
 
 type Machine = GpuMachine & { status: GpuMachineStatus };
 
-/** Whether the provider says the instance is gone; undefined when it cannot tell now. */
+/** Whether the provider says the instance is gone; undefined when it cannot tell now (see InstanceCensus). */
 export async function instanceGone(ctx: MachineContext, m: Machine): Promise<boolean | undefined> {
   const provider = m.status.provider ? ctx.providers.get(m.status.provider) : undefined;
-  if (!provider || !m.status.instanceId) return undefined;
-  try {
-    const inst = await provider.get(m.status.instanceId);
-    return inst.state === 'terminated' || inst.state === 'terminating';
-  } catch (e) {
-    if (isNotFound(e)) return true;
-    ctx.logger.debug('instance check failed', { machine: m.metadata.name, error: describeError(e) });
-    return undefined;
-  }
+  if (!provider || !m.status.instanceId || !m.status.launchedAt) return undefined;
+  return ctx.census.gone(provider, m.status.instanceId, Date.parse(m.status.launchedAt));
 }
 
 async function replace(ctx: MachineContext, m: Machine, type: string, reason: string, message: string): Promise<StepResult> {
