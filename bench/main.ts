@@ -17,6 +17,11 @@
  *     operator's own InterruptionPoller through the sim's long poll, which answers as
  *     soon as a notice is sent, as SQS does for AWS (for a provider that can only be
  *     polled, the poller's production interval would be the floor);
+ *   - --rate-limited single-node GpuRequests (default 1000) against a sim GpuProvider
+ *     that keeps to AWS's default rate limit: the same figures, and create → launch call
+ *     over the provider's own time for each request (its latency plus the wait its rate
+ *     limit alone imposes), which is what is left of the launch time for the operator
+ *     to add when a provider's limit, not its latency, decides when launches go;
  *   - one GpuRequest of --nodes nodes (default 100): time to all Ready.
  *
  * A scenario that does not finish within --cap-s says what it reached. `--json` prints
@@ -34,6 +39,7 @@ import { applyDefaults } from '../src/api/validate.js';
 import { defaultLifecycleOptions } from '../src/controller/context.js';
 import type { ControllerStats } from '../src/controller/runtime/manager.js';
 import { Kinds, type KubeObject } from '../src/kube/types.js';
+import { awsDefinition } from '../src/providers/aws/definition.js';
 import { isInsufficientCapacity } from '../src/providers/errors.js';
 import { SimCloud, type SimAccount } from '../src/providers/sim/sim-cloud.js';
 import type { Instance, LaunchRequest } from '../src/providers/types.js';
@@ -67,10 +73,27 @@ interface Settings {
   bootMs: number;
   capS: number;
   interruptions: number;
+  /** Requests in the scenario whose sim GpuProvider keeps to AWS's default rate limit (0: none). */
+  rateLimited: number;
   json: boolean;
 }
 
-type Scenario = { kind: 'requests'; n: number; failover: boolean; interruptions: number } | { kind: 'nodes'; n: number };
+type RateLimit = { requestsPerSecond: number; burst: number; maxConcurrent: number };
+
+type Scenario =
+  | { kind: 'requests'; n: number; failover: boolean; interruptions: number; rateLimit?: RateLimit }
+  | { kind: 'nodes'; n: number };
+
+/**
+ * The limits the operator keeps to with an AWS account by default, set on the sim
+ * GpuProvider's spec.rateLimit: the scenario in which the provider's rate limit, not its
+ * latency, decides when a burst's launch calls can go.
+ */
+const AWS_LIMITS: RateLimit = {
+  requestsPerSecond: awsDefinition.limits.requestsPerSecond!,
+  burst: awsDefinition.limits.burst!,
+  maxConcurrent: awsDefinition.limits.maxConcurrent!,
+};
 
 /** What one scenario measured; absent figures were not reached. */
 interface Result {
@@ -82,6 +105,14 @@ interface Result {
   cappedAtS?: number;
   capS: number;
   launchOverLatency: { p50: number; p95: number; n: number };
+  /**
+   * With a rate limit: create → launch call over the provider's own time for it, its
+   * latency plus the wait its token bucket alone imposes on the i-th request of the
+   * burst (see providerTime).
+   */
+  launchOverProviderTime?: { p50: number; p95: number; n: number };
+  /** Calls the operator made of the sim cloud, by method. */
+  providerCalls: Record<string, number>;
   /** Medians of each leg of create → launch call: the GpuRequest created → its GpuMachine created → the launch call. */
   launchLegsP50Ms: { machineCreated: number; launchCall: number };
   listingsPerProviderPerRefresh: number;
@@ -133,9 +164,25 @@ function parseArgs(argv: string[]): Settings & { scenario?: Scenario } {
     bootMs: number('--boot-ms', 500),
     capS: number('--cap-s', 300),
     interruptions: number('--interruptions', 100),
+    rateLimited: number('--rate-limited', 1000),
     json: argv.includes('--json'),
     scenario: scenario ? (JSON.parse(scenario) as Scenario) : undefined,
   };
+}
+
+/**
+ * The provider's own time for each request of a burst, in creation order: its latency,
+ * plus the wait for the token the provider's rate limit lets the i-th launch have (the
+ * bucket full at the first create, refilled at requestsPerSecond), as if nothing but
+ * launches used tokens and each launch were asked for the instant its request was made.
+ * The operator's own calls (price listings, interruption polls) come out of the same
+ * bucket, so anything they take shows as the operator's.
+ */
+function providerTime(limit: RateLimit, latencyMs: number, t0: number, createdAt: number[]): number[] {
+  return createdAt.map((c, i) => {
+    const token = t0 + (Math.max(0, i + 1 - limit.burst) * 1000) / limit.requestsPerSecond;
+    return Math.max(0, token - c) + latencyMs;
+  });
 }
 
 function quantile(values: number[], q: number): number {
@@ -226,7 +273,11 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
     apiVersion: API_VERSION,
     kind: 'GpuProvider',
     metadata: { name: 'sim' },
-    spec: { type: 'sim', sim: { callLatencyMs: s.latencyMs } },
+    spec: {
+      type: 'sim',
+      sim: { callLatencyMs: s.latencyMs },
+      ...(scenario.kind === 'requests' && scenario.rateLimit ? { rateLimit: scenario.rateLimit } : {}),
+    },
   } as KubeObject) as GpuProvider;
   await cluster.create(Kinds.GpuProvider, provider);
   const operatorStart = Date.now();
@@ -291,6 +342,21 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
     machineToLaunch.push(at - madeAt);
   }
   const overLatency = firstLaunch.map((ms) => ms / s.latencyMs);
+  let overProviderTime: number[] | undefined;
+  if (scenario.kind === 'requests' && scenario.rateLimit) {
+    const own = providerTime(scenario.rateLimit, s.latencyMs, t0, [...createdAt.values()]);
+    const names = [...createdAt.keys()];
+    const launchOf = new Map<string, number>();
+    for (const m of machines) {
+      const request = m.metadata.labels?.[Labels.requestName];
+      const at = calls.get(m.metadata.name)?.[0];
+      if (request && at !== undefined && !m.spec.replaces) launchOf.set(request, at);
+    }
+    overProviderTime = names.flatMap((name, i) => {
+      const at = launchOf.get(name);
+      return at === undefined ? [] : [(at - createdAt.get(name)!) / own[i]!];
+    });
+  }
   // Listings by provider and by refresh interval since the operator started (its credential check lists too):
   // the most any provider made in one interval.
   const refreshMs = parseDuration(provider.spec.priceRefreshInterval ?? '5m');
@@ -311,6 +377,8 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
     cappedAtS: allReady ? undefined : (Date.now() - t0) / 1000,
     capS: s.capS,
     launchOverLatency: { p50: quantile(overLatency, 0.5), p95: quantile(overLatency, 0.95), n: overLatency.length },
+    launchOverProviderTime: overProviderTime && { p50: quantile(overProviderTime, 0.5), p95: quantile(overProviderTime, 0.95), n: overProviderTime.length },
+    providerCalls: {},
     launchLegsP50Ms: { machineCreated: quantile(machineCreated, 0.5), launchCall: quantile(machineToLaunch, 0.5) },
     listingsPerProviderPerRefresh: Math.max(0, ...perWindow.values()),
     listings,
@@ -384,6 +452,7 @@ async function runScenario(s: Settings, scenario: Scenario): Promise<Result> {
 
   requestWatch.stop();
   const end = await operator.stop();
+  for (const c of cloud.calls) result.providerCalls[c.method] = (result.providerCalls[c.method] ?? 0) + 1;
   result.apiCalls = {};
   for (const r of api.requests) {
     if (r.watch) continue;
@@ -405,12 +474,22 @@ const thousands = (n: number) => n.toLocaleString('en-US');
 
 function describe(r: Result): string {
   const sc = r.scenario;
-  const what = sc.kind === 'requests' ? `${thousands(sc.n)} GpuRequests × 1 node` : `1 GpuRequest × ${thousands(sc.n)} nodes`;
+  const what =
+    sc.kind === 'requests'
+      ? `${thousands(sc.n)} GpuRequests × 1 node` +
+        (sc.rateLimit ? ` at AWS's default rate limit (${sc.rateLimit.requestsPerSecond}/s, burst ${sc.rateLimit.burst}, ${sc.rateLimit.maxConcurrent} at once)` : '')
+      : `1 GpuRequest × ${thousands(sc.n)} nodes`;
   const parts = [
     r.readyS !== undefined ? `all Ready in ${fmt(r.readyS)} s` : `${thousands(r.ready)} of ${thousands(r.requested)} requests Ready after ${fmt(r.cappedAtS, 0)} s (cap ${r.capS} s)`,
     `create → launch call ${fmt(r.launchOverLatency.p50)}× / ${fmt(r.launchOverLatency.p95)}× the sim latency (p50 / p95, n=${r.launchOverLatency.n}` +
       (r.launchOverLatency.n < (sc.kind === 'requests' ? sc.n : sc.n) ? ` of ${sc.n}: the others had no launch call by the cap)` : ')') +
       ` (medians: create → GpuMachine created ${fmt(r.launchLegsP50Ms.machineCreated, 0)} ms → launch call ${fmt(r.launchLegsP50Ms.launchCall, 0)} ms)`,
+    ...(r.launchOverProviderTime
+      ? [
+          `create → launch call ${fmt(r.launchOverProviderTime.p50, 2)}× / ${fmt(r.launchOverProviderTime.p95, 2)}× the provider's own time ` +
+            `(p50 / p95, n=${r.launchOverProviderTime.n}: its latency plus the wait its rate limit alone imposes on each request of the burst)`,
+        ]
+      : []),
     `at most ${r.listingsPerProviderPerRefresh} price listing(s) per provider per refresh (${r.listings} in ${r.refreshes} ${Math.round(r.refreshMs / 1000)} s interval(s))`,
     `peak RSS ${fmt(r.rssMb, 0)} MB (live heap at the end ${fmt(r.liveHeapMb, 0)} MB)`,
     `CPU to Ready ${fmt(r.cpuToReadyS)} s`,
@@ -433,6 +512,7 @@ function describe(r: Result): string {
   const calls = Object.values(r.apiCalls).reduce((a, b) => a + b, 0);
   const machines = sc.kind === 'nodes' ? sc.n : r.requested;
   parts.push(`${fmt(calls / machines, 1)} API calls per machine (${Object.entries(r.apiCalls).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${thousands(v)}`).join(', ')})`);
+  parts.push(`sim calls ${Object.entries(r.providerCalls).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${thousands(v)}`).join(', ')}`);
   return `${what}: ${parts.join('; ')}`;
 }
 
@@ -471,6 +551,7 @@ async function main(): Promise<void> {
   }
   const scenarios: Scenario[] = [
     ...s.sizes.map((n, i): Scenario => ({ kind: 'requests', n, failover: i === 0, interruptions: i === 0 ? Math.min(s.interruptions, n) : 0 })),
+    ...(s.rateLimited > 0 ? [{ kind: 'requests', n: s.rateLimited, failover: false, interruptions: 0, rateLimit: AWS_LIMITS } as Scenario] : []),
     ...(s.nodes > 0 ? [{ kind: 'nodes', n: s.nodes } as Scenario] : []),
   ];
   console.log(
@@ -487,7 +568,8 @@ async function main(): Promise<void> {
     console.log(describe(r));
   }
   if (s.json) {
-    const single = (n: number) => results.find((r) => r.scenario.kind === 'requests' && r.scenario.n === n);
+    const single = (n: number) => results.find((r) => r.scenario.kind === 'requests' && !r.scenario.rateLimit && r.scenario.n === n);
+    const limited = results.find((r) => r.scenario.kind === 'requests' && r.scenario.rateLimit && r.scenario.n === 1000);
     const first = results.find((r) => r.scenario.kind === 'requests' && r.scenario.failover);
     const nodes = results.find((r) => r.scenario.kind === 'nodes');
     const k1 = single(1000);
@@ -495,6 +577,8 @@ async function main(): Promise<void> {
     const figures = {
       launch_over_latency_p50_1k: k1?.launchOverLatency.p50,
       launch_over_latency_p95_1k: k1?.launchOverLatency.p95,
+      launch_over_provider_time_p50_1k_rate_limited: limited?.launchOverProviderTime?.p50,
+      launch_over_provider_time_p95_1k_rate_limited: limited?.launchOverProviderTime?.p95,
       ready_s_1k: k1?.readyS,
       ready_s_10k: k10?.readyS,
       rss_mb_10k: k10?.readyS !== undefined ? k10.rssMb : undefined,
