@@ -22,15 +22,12 @@ export interface LimitOptions extends ProviderLimits, Partial<RetryPolicy> {
   mapError?: (e: unknown, method: ProviderMethod) => unknown;
 }
 
-/** A limited provider holds a timer while it rate-limits; `close` releases it. */
+/** `close` disconnects the provider's bottleneck limiters. */
 export interface LimitedProvider extends CloudProvider {
   close(): Promise<void>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-
-/** Bottleneck refills on a heartbeat; refilling more often than this buys nothing. */
-const MIN_REFILL_INTERVAL_MS = 50;
 
 type Method = ProviderMethod;
 
@@ -52,6 +49,7 @@ export function withLimits(provider: CloudProvider, opts: LimitOptions): Limited
 
 class LimitedCloudProvider extends WrappedProvider implements LimitedProvider {
   private readonly limiter?: Bottleneck;
+  private readonly bucket?: TokenBucket;
   private readonly createLimiter?: Bottleneck;
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
@@ -72,7 +70,10 @@ class LimitedCloudProvider extends WrappedProvider implements LimitedProvider {
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.random = opts.random ?? Math.random;
     this.mapError = opts.mapError;
-    this.limiter = buildLimiter(opts);
+    if (opts.maxConcurrent !== undefined && opts.maxConcurrent > 0) this.limiter = new Bottleneck({ maxConcurrent: opts.maxConcurrent });
+    if (opts.requestsPerSecond !== undefined && opts.requestsPerSecond > 0) {
+      this.bucket = new TokenBucket(this.clock, opts.requestsPerSecond, opts.burst ?? Math.ceil(opts.requestsPerSecond));
+    }
     if (opts.createMinIntervalMs !== undefined && opts.createMinIntervalMs > 0) {
       this.createLimiter = new Bottleneck({ maxConcurrent: 1, minTime: opts.createMinIntervalMs });
     }
@@ -86,7 +87,7 @@ class LimitedCloudProvider extends WrappedProvider implements LimitedProvider {
     const what = `${this.inner.name}.${method}`;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.schedule(method, () =>
+        return await this.schedule(method, signal, () =>
           callWithTimeout(fn, { clock: this.clock, timeoutMs: this.timeoutMs, what, signal }).catch((e: unknown) => {
             throw this.mapped(e, method, signal);
           }),
@@ -114,37 +115,41 @@ class LimitedCloudProvider extends WrappedProvider implements LimitedProvider {
     return this.mapError(e, method);
   }
 
-  private schedule<T>(method: Method, job: () => Promise<T>): Promise<T> {
-    const limited = this.limiter ? () => this.limiter!.schedule(job) : job;
+  /** A concurrency slot, then the call's token (waited for in the slot, as bottleneck waits for both), then the call. */
+  private schedule<T>(method: Method, signal: AbortSignal | undefined, job: () => Promise<T>): Promise<T> {
+    const paced = this.bucket ? () => this.bucket!.take(signal).then(job) : job;
+    const limited = this.limiter ? () => this.limiter!.schedule(paced) : paced;
     if (method === 'create' && this.createLimiter) return this.createLimiter.schedule(limited);
     return limited();
   }
 }
 
 /**
- * A token bucket on bottleneck's reservoir: `burst` tokens to start, refilled at
- * `requestsPerSecond`. No limiter at all when nothing is limited, so unthrottled
- * providers (the sim) pay nothing and never touch real timers.
+ * A token bucket kept as the time its next token is due (GCRA): `burst` calls at once
+ * after a quiet spell, then one every 1/requestsPerSecond. Each call takes its slot when
+ * it asks, so slots go in the order asked and none is lost when the event loop is late
+ * (bottleneck's reservoir adds one refill per heartbeat that fires, however late it
+ * fires, so a busy operator called slower than its provider allowed). A call aborted
+ * while it waits leaves its slot unused.
  */
-function buildLimiter(opts: ProviderLimits): Bottleneck | undefined {
-  const { requestsPerSecond: rps, maxConcurrent } = opts;
-  const hasRate = rps !== undefined && rps > 0;
-  const hasConcurrency = maxConcurrent !== undefined && maxConcurrent > 0;
-  if (!hasRate && !hasConcurrency) return undefined;
-  const settings: Bottleneck.ConstructorOptions & { heartbeatInterval?: number } = {
-    maxConcurrent: hasConcurrency ? maxConcurrent : null,
-  };
-  if (hasRate) {
-    const intervalMs = Math.max(MIN_REFILL_INTERVAL_MS, 1000 / rps);
-    const perRefill = Math.max(1, Math.round((rps * intervalMs) / 1000));
-    const size = Math.max(perRefill, Math.floor(opts.burst ?? Math.ceil(rps)));
-    Object.assign(settings, {
-      reservoir: size,
-      reservoirIncreaseAmount: perRefill,
-      reservoirIncreaseInterval: intervalMs,
-      reservoirIncreaseMaximum: size,
-      heartbeatInterval: Math.max(10, Math.floor(intervalMs / 4)),
-    });
+export class TokenBucket {
+  private readonly intervalMs: number;
+  /** When the token after the last one taken is due. */
+  private due = -Infinity;
+
+  constructor(
+    private readonly clock: Clock,
+    requestsPerSecond: number,
+    private readonly burst: number,
+  ) {
+    this.intervalMs = 1000 / requestsPerSecond;
   }
-  return new Bottleneck(settings);
+
+  async take(signal?: AbortSignal): Promise<void> {
+    const now = this.clock.now();
+    const next = Math.max(this.due, now);
+    const waitMs = next - (Math.max(1, this.burst) - 1) * this.intervalMs - now;
+    this.due = next + this.intervalMs;
+    if (waitMs > 0) await this.clock.sleep(waitMs, signal);
+  }
 }

@@ -229,20 +229,29 @@ describe('withLimits limiter', () => {
     }
   });
 
-  it('spaces calls to requestsPerSecond once the burst is spent', async () => {
+  it('lets a burst go at once, then spaces calls to requestsPerSecond in the order asked', async () => {
     const clock = new FakeClock();
     const inner = new ScriptedProvider();
-    // 20/s with a burst of 1: one call at once, then one every 50 ms.
-    const limited = withLimits(inner, opts(clock, { requestsPerSecond: 20, burst: 1 }));
+    const at: number[] = [];
+    inner.list = async () => {
+      at.push(clock.now());
+      return [];
+    };
+    // 20/s with a burst of 2: two calls at once, then one every 50 ms.
+    const limited = withLimits(inner, opts(clock, { requestsPerSecond: 20, burst: 2 }));
+    const t0 = clock.now();
     try {
-      const t0 = Date.now();
-      await Promise.all([limited.list(), limited.list(), limited.list(), limited.list()]);
-      const elapsed = Date.now() - t0;
-      expect(elapsed).toBeGreaterThanOrEqual(140);
-      expect(elapsed).toBeLessThan(1_000);
-      const gaps = inner.started.slice(1).map((t, i) => t - inner.started[i]!);
-      // Refills land on bottleneck's heartbeat, so single gaps jitter; none is a burst.
-      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(25);
+      const calls = Promise.all([1, 2, 3, 4, 5].map(() => limited.list()));
+      await clock.advance(200);
+      await calls;
+      expect(at.map((t) => t - t0)).toEqual([0, 0, 50, 100, 150]);
+      // A quiet spell refills the burst, and no more than the burst.
+      await clock.advance(1_000);
+      const t1 = clock.now();
+      const later = Promise.all([1, 2, 3].map(() => limited.list()));
+      await clock.advance(100);
+      await later;
+      expect(at.slice(5).map((t) => t - t1)).toEqual([0, 0, 50]);
     } finally {
       await limited.close();
     }
