@@ -84,15 +84,20 @@ export class GpuRequestController implements Controller {
     });
 
     if (req.metadata.deletionTimestamp) return this.finalize(ctx, req, machines);
-    if (!req.metadata.finalizers?.includes(FINALIZER)) {
-      req = await ctx.cluster.patch<GpuRequest>(
-        Kinds.GpuRequest,
-        name,
-        namespace,
-        { metadata: { finalizers: [...(req.metadata.finalizers ?? []), FINALIZER] } },
-        { resourceVersion: req.metadata.resourceVersion },
-      );
-    }
+    // The finalizer goes on while the first machines are made, not a round trip before
+    // them: a request deleted in between leaves nothing, since its machines are owned by
+    // it and each terminates its own instance. Awaited before the status write.
+    const withFinalizer = req.metadata.finalizers?.includes(FINALIZER)
+      ? undefined
+      : ctx.cluster.patch<GpuRequest>(
+          Kinds.GpuRequest,
+          name,
+          namespace,
+          { metadata: { finalizers: [...(req.metadata.finalizers ?? []), FINALIZER] } },
+          { resourceVersion: req.metadata.resourceVersion },
+        );
+    // A step below that throws first must not leave this rejection unhandled; it is awaited below.
+    withFinalizer?.catch(() => undefined);
 
     const now = ctx.clock.now();
     const status: GpuRequestStatus = structuredClone(req.status ?? {});
@@ -108,6 +113,7 @@ export class GpuRequestController implements Controller {
       await this.scale(ctx, req, machines, wanted);
       await this.retireRebalanced(ctx, req, machines);
     }
+    if (withFinalizer) req = await withFinalizer;
     const current = await ctx.cluster.list<GpuMachine>(Kinds.GpuMachine, {
       namespace,
       labelSelector: { [Labels.requestUid]: req.metadata.uid ?? '' },
