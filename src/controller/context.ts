@@ -11,6 +11,7 @@ import type { OfferCache } from '../pricing/offer-cache.js';
 import type { UnavailableOfferings } from '../pricing/unavailable-offerings.js';
 import type { LifecycleMetrics } from '../metrics/lifecycle-metrics.js';
 import type { BudgetGuard } from './budget/guard.js';
+import type { PendingEvents } from './events.js';
 import type { InstanceCensus } from './machine/instance-census.js';
 
 /** The live providers, by GpuProvider name. */
@@ -79,6 +80,8 @@ export interface ControllerContext {
   metrics: LifecycleMetrics;
   /** Checks every launch against the namespace's GpuBudgets before the call. */
   budgets: BudgetGuard;
+  /** The Events of the reconcile under way, awaited before it ends (see PendingEvents); absent elsewhere. */
+  events?: PendingEvents;
   /** Whether instances are gone, from one listing per provider for every machine. */
   census: InstanceCensus;
   /** Settings a GpuProvider gives its machines (join timeout). */

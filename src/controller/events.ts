@@ -1,15 +1,35 @@
 import type { KubeObject } from '../kube/types.js';
 import type { ControllerContext } from './context.js';
 
-/** Records a core/v1 Event on the object; never throws (events are best effort). */
+/**
+ * The Events one reconcile sends: each goes as it comes, and the reconcile awaits them
+ * together before it ends. The step after an Event does not wait for it (Events are
+ * best effort), and a worker never has more writes in flight than its own reconcile made.
+ */
+export class PendingEvents {
+  private readonly sent: Promise<void>[] = [];
+
+  add(sent: Promise<void>): void {
+    this.sent.push(sent);
+  }
+
+  async settle(): Promise<void> {
+    while (this.sent.length > 0) await Promise.all(this.sent.splice(0));
+  }
+}
+
+/**
+ * Records a core/v1 Event on the object; never throws (events are best effort). Within a
+ * reconcile that collects its Events (`ctx.events`) it returns at once.
+ */
 export async function recordEvent(
-  ctx: Pick<ControllerContext, 'cluster'>,
+  ctx: Pick<ControllerContext, 'cluster' | 'events'>,
   obj: KubeObject,
   type: 'Normal' | 'Warning',
   reason: string,
   message: string,
 ): Promise<void> {
-  await ctx.cluster.recordEvent({
+  const sent = ctx.cluster.recordEvent({
     involved: {
       apiVersion: obj.apiVersion,
       kind: obj.kind,
@@ -21,4 +41,6 @@ export async function recordEvent(
     reason,
     message,
   });
+  if (ctx.events) ctx.events.add(sent);
+  else await sent;
 }

@@ -11,6 +11,7 @@ import type { GpuMachine, GpuMachineStatus } from '../../api/types.js';
 import { Kinds, type KubeObject, type Node } from '../../kube/types.js';
 import type { ControllerContext } from '../context.js';
 import { BackoffError } from '../error-policy.js';
+import { PendingEvents } from '../events.js';
 import { specAndMetadata, type Controller, type ReconcileResult } from '../runtime/manager.js';
 import { minDefined, writeStatus } from '../status-write.js';
 import { health, liveness } from './health.js';
@@ -84,6 +85,15 @@ export class GpuMachineController implements Controller {
   }
 
   async reconcile(key: string): Promise<ReconcileResult> {
+    const events = new PendingEvents();
+    try {
+      return await this.reconcileMachine(key, events);
+    } finally {
+      await events.settle();
+    }
+  }
+
+  private async reconcileMachine(key: string, events: PendingEvents): Promise<ReconcileResult> {
     const [namespace, name] = key.split('/') as [string, string];
     const found = await this.ctx.cluster.get<GpuMachine>(Kinds.GpuMachine, name, namespace);
     if (!found) {
@@ -92,7 +102,7 @@ export class GpuMachineController implements Controller {
     }
     const copy = structuredClone(found);
     const m: Machine = { ...copy, status: copy.status ?? {} };
-    const ctx = this.machineContext(m, namespace, name);
+    const ctx = this.machineContext(m, namespace, name, events);
     const before = JSON.stringify(found.status ?? {});
 
     let result: StepResult;
@@ -133,11 +143,12 @@ export class GpuMachineController implements Controller {
     return { requeueAfterMs };
   }
 
-  private machineContext(m: Machine, namespace: string, name: string): MachineContext {
+  private machineContext(m: Machine, namespace: string, name: string, events: PendingEvents): MachineContext {
     let written = JSON.stringify(m.status);
     const ctx: MachineContext = {
       ...this.ctx,
       logger: this.ctx.logger.child({ namespace, machine: name }),
+      events,
       persist: async () => {
         const now = JSON.stringify(m.status);
         if (now === written) return;

@@ -13,7 +13,7 @@ import type { GpuMachine, GpuRequest, GpuRequestStatus, InterruptionRecord } fro
 import { Kinds, type KubeObject } from '../../kube/types.js';
 import type { ControllerContext } from '../context.js';
 import { machineCost } from '../cost.js';
-import { recordEvent } from '../events.js';
+import { PendingEvents, recordEvent } from '../events.js';
 import { randomSuffix } from '../machine/naming.js';
 import type { Controller, ReconcileResult } from '../runtime/manager.js';
 import { minDefined, writeStatus } from '../status-write.js';
@@ -74,10 +74,19 @@ export class GpuRequestController implements Controller {
   }
 
   async reconcile(key: string): Promise<ReconcileResult> {
+    const events = new PendingEvents();
+    try {
+      return await this.reconcileRequest(key, events);
+    } finally {
+      await events.settle();
+    }
+  }
+
+  private async reconcileRequest(key: string, events: PendingEvents): Promise<ReconcileResult> {
     const [namespace, name] = key.split('/') as [string, string];
     let req = await this.ctx.cluster.get<GpuRequest>(Kinds.GpuRequest, name, namespace);
     if (!req) return {};
-    const ctx: ControllerContext = { ...this.ctx, logger: this.ctx.logger.child({ namespace, name }) };
+    const ctx: ControllerContext = { ...this.ctx, logger: this.ctx.logger.child({ namespace, name }), events };
     const machines = await ctx.cluster.list<GpuMachine>(Kinds.GpuMachine, {
       namespace,
       labelSelector: { [Labels.requestUid]: req.metadata.uid ?? '' },
