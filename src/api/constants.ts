@@ -13,11 +13,9 @@ export const MACHINE_FINALIZER = `${GROUP}/termination`;
 export const Labels = {
   /** The GpuMachine's name, which is also the instance name and launch idempotency key. */
   machine: `${GROUP}/machine`,
-  instanceId: `${GROUP}/instance-id`,
   requestName: `${GROUP}/request-name`,
   requestNamespace: `${GROUP}/request-namespace`,
   requestUid: `${GROUP}/request-uid`,
-  provider: `${GROUP}/provider`,
   capacityType: `${GROUP}/capacity-type`,
   gpuModel: `${GROUP}/gpu-model`,
   cluster: `${GROUP}/cluster`,

@@ -49,7 +49,7 @@ export interface InformerCacheOptions {
 }
 
 /** Field selectors the API server does not serve; informers filter them themselves. */
-export const CLIENT_SIDE_FIELDS: ReadonlySet<string> = new Set(['spec.providerID']);
+export const CLIENT_SIDE_FIELDS: ReadonlySet<string> = new Set(['spec.providerID', 'status.instanceId']);
 
 /** The part of `opts` an API server can select on. */
 export function serverSelectable(opts: ListOptions): ListOptions {
@@ -64,7 +64,9 @@ function kindKey(kind: ResourceKind): string {
 
 /** The indexes a cached kind is read through, beyond the label and namespace ones every store keeps. */
 function storeOptions(kind: ResourceKind): IndexStoreOptions {
-  return { namespaced: kind.namespaced, fields: kind.kind === 'Node' && kind.group === '' ? ['spec.providerID'] : [] };
+  if (kind.kind === 'Node' && kind.group === '') return { namespaced: kind.namespaced, fields: ['spec.providerID'] };
+  if (kind.kind === 'GpuMachine') return { namespaced: kind.namespaced, fields: ['status.instanceId'] };
+  return { namespaced: kind.namespaced, fields: [] };
 }
 
 /**

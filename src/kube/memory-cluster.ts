@@ -75,6 +75,7 @@ function storeOptions(kind: ResourceKind): IndexStoreOptions {
   const namespaced = kind.namespaced;
   if (kind.kind === 'Node') return { namespaced, fields: ['spec.providerID'] };
   if (kind.kind === 'Pod') return { namespaced, fields: ['spec.nodeName'] };
+  if (kind.kind === 'GpuMachine') return { namespaced, fields: ['status.instanceId'] };
   if (kind.kind === 'Event') {
     return {
       namespaced,

@@ -1,6 +1,5 @@
-import { Labels } from '../../src/api/constants.js';
 import type { GpuMachine } from '../../src/api/types.js';
-import { machineFingerprint as machineWakes } from '../../src/controller/machine/controller.js';
+import { GpuMachineController } from '../../src/controller/machine/controller.js';
 import { summarizedFingerprint as requestWakes } from '../../src/controller/request/controller.js';
 import { readyRequest, setup, machinesOf } from '../support/operator-fixture.js';
 
@@ -24,9 +23,9 @@ describe('what wakes whom', () => {
     return c;
   };
 
-  test("a machine is not woken by the labels it writes itself, but is by a spec change, a deletion or anyone else's label", () => {
-    expect(machineWakes(changed((c) => (c.metadata.labels![Labels.instanceId] = 'other')))).toBe(machineWakes(m));
-    expect(machineWakes(changed((c) => delete c.metadata.labels![Labels.provider]))).toBe(machineWakes(m));
+  test('a machine is not woken by its own status, but is by a spec change, a deletion or a label', () => {
+    const machineWakes = new GpuMachineController({ options: { machineWorkers: 1 } } as never, { enqueueRequest: () => {} }).fingerprint!;
+    expect(machineWakes(changed((c) => (c.status!.phase = 'NotReady')))).toBe(machineWakes(m));
     expect(machineWakes(changed((c) => (c.metadata.generation = (c.metadata.generation ?? 1) + 1)))).not.toBe(machineWakes(m));
     expect(machineWakes(changed((c) => (c.metadata.deletionTimestamp = '2026-01-01T00:00:00Z')))).not.toBe(machineWakes(m));
     expect(machineWakes(changed((c) => (c.metadata.labels!.team = 'x')))).not.toBe(machineWakes(m));

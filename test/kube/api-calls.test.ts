@@ -28,7 +28,7 @@ async function seed(api: FakeApiServer): Promise<void> {
     await c.create(Kinds.GpuMachine, {
       apiVersion: 'gpu-provisioner.dev/v1alpha1',
       kind: 'GpuMachine',
-      metadata: { name: `r${i}-m0`, namespace: 'ml', labels: { [Labels.requestUid]: uid, 'gpu-provisioner.dev/instance-id': `i-${i}` } },
+      metadata: { name: `r${i}-m0`, namespace: 'ml', labels: { [Labels.requestUid]: uid } },
       spec: {},
     });
     await c.create(Kinds.Node, node(`node-${i}`, { metadata: { name: `node-${i}`, labels: { [MACHINE]: `r${i}-m0`, [Labels.requestUid]: uid } } }));

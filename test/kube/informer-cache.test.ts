@@ -82,6 +82,31 @@ describe('ClientNodeCluster informer cache', () => {
     expect(api.requests.length).toBe(before);
   });
 
+  it('finds GpuMachines by status.instanceId from the cache, and filters it itself before the cache syncs', async () => {
+    const machine = (name: string, instanceId: string) => ({
+      apiVersion: 'gpu-provisioner.dev/v1alpha1',
+      kind: 'GpuMachine',
+      metadata: { name, namespace: 'ml' },
+      spec: {},
+      status: { instanceId },
+    });
+    for (let i = 0; i < 5; i++) {
+      await api.cluster.create(Kinds.GpuMachine, machine(`m${i}`, ''));
+      await api.cluster.patch(Kinds.GpuMachine, `m${i}`, 'ml', { status: { instanceId: `i-${i}` } }, { subresource: 'status' });
+    }
+    // The API server cannot select on it: the adapter asks for all and filters.
+    const early = await cluster.list(Kinds.GpuMachine, { fieldSelector: { 'status.instanceId': 'i-3' } });
+    expect(early.map((m) => m.metadata.name)).toEqual(['m3']);
+    expect(api.requests.at(-1)!.query.get('fieldSelector')).toBeNull();
+    watch(Kinds.GpuMachine);
+    await cluster.waitForSync([Kinds.GpuMachine]);
+    const before = api.requests.length;
+    for (let i = 0; i < 5; i++) {
+      expect((await cluster.list(Kinds.GpuMachine, { fieldSelector: { 'status.instanceId': `i-${i}` } })).map((m) => m.metadata.name)).toEqual([`m${i}`]);
+    }
+    expect(api.requests.length).toBe(before);
+  });
+
   it('hands out frozen objects from the cache: a caller cannot change the next read', async () => {
     await api.cluster.create(GR, gpuRequest('a', { metadata: { name: 'a', labels: { team: 'x' } } }));
     watch(GR);

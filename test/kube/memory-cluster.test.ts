@@ -363,6 +363,20 @@ describe('MemoryCluster indexes', () => {
     expect(await byId('sim://n1')).toEqual([]);
   });
 
+  it('serves fieldSelector status.instanceId for GpuMachines, following status writes', async () => {
+    const { cluster } = setup();
+    const machine = (name: string) => ({ apiVersion: 'gpu-provisioner.dev/v1alpha1', kind: 'GpuMachine', metadata: { name, namespace: 'ml' }, spec: {} });
+    await cluster.create(Kinds.GpuMachine, machine('m1'));
+    await cluster.create(Kinds.GpuMachine, machine('m2'));
+    const byId = async (id: string) =>
+      (await cluster.list(Kinds.GpuMachine, { fieldSelector: { 'status.instanceId': id } })).map((m) => m.metadata.name);
+    expect(await byId('i-1')).toEqual([]);
+    await cluster.patch(Kinds.GpuMachine, 'm1', 'ml', { status: { instanceId: 'i-1' } }, { subresource: 'status' });
+    expect(await byId('i-1')).toEqual(['m1']);
+    await cluster.delete(Kinds.GpuMachine, 'm1', 'ml');
+    expect(await byId('i-1')).toEqual([]);
+  });
+
   it('folds repeats by object, type, reason and message, however many other Events the namespace holds', async () => {
     const { cluster, clock } = setup();
     const involved = (name: string, uid = `uid-${name}`) => ({ kind: 'GpuRequest', apiVersion: 'gpu-provisioner.dev/v1alpha1', name, namespace: 'ml', uid });

@@ -1,6 +1,6 @@
 /**
- * Routes an interruption notice to its GpuMachine, found by the instance-id label (an
- * index of the cluster, not a map in this process), and records it there: the notice in
+ * Routes an interruption notice to its GpuMachine, found by its status.instanceId (an
+ * index of the cluster's cache, not a map of this process's own), and records it there: the notice in
  * status and the Interrupted condition, written before the notice is acknowledged. What
  * follows (fence, replace, drain) is done by the controllers from that record, so a
  * crash at any point loses nothing.
@@ -38,8 +38,8 @@ export class InterruptionRouter {
 
   private async record(notice: InterruptionNotice): Promise<NoticeOutcome> {
     const { ctx } = this;
-    const [m] = (await ctx.cluster.list<GpuMachine>(Kinds.GpuMachine, { labelSelector: { [Labels.instanceId]: notice.instanceId } })).filter(
-      (x) => x.status?.instanceId === notice.instanceId && x.status.provider === notice.provider,
+    const [m] = (await ctx.cluster.list<GpuMachine>(Kinds.GpuMachine, { fieldSelector: { 'status.instanceId': notice.instanceId } })).filter(
+      (x) => x.status?.provider === notice.provider,
     );
     if (!m) {
       ctx.logger.debug('interruption notice for an instance no GpuMachine holds', { provider: notice.provider, instanceId: notice.instanceId });

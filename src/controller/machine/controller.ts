@@ -44,21 +44,6 @@ export function nodeFingerprint(obj: KubeObject): string {
   ]);
 }
 
-/**
- * What of its own object wakes a machine: the spec (generation), deletion, finalizers,
- * annotations and every label but the two it writes itself once launched, so that its
- * own bookkeeping is not reconciled again as if something had changed.
- */
-export function machineFingerprint(obj: KubeObject): string {
-  const { [Labels.instanceId]: _instance, [Labels.provider]: _provider, ...labels } = obj.metadata.labels ?? {};
-  return specAndMetadata({ ...obj, metadata: { ...obj.metadata, labels } });
-}
-
-/** What the API server accepts as a label value; anything else would fail every write of the machine. */
-function isLabelValue(v: string): boolean {
-  return v.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v);
-}
-
 export interface MachineControllerOptions {
   /** Wakes a GpuRequest when a machine needs it (to count a final cost). */
   enqueueRequest: (key: string) => void;
@@ -67,7 +52,8 @@ export interface MachineControllerOptions {
 export class GpuMachineController implements Controller {
   readonly name = 'gpumachine';
   readonly kind = Kinds.GpuMachine;
-  readonly fingerprint = machineFingerprint;
+  /** The spec, deletion, finalizers, labels and annotations: its own status writes do not wake it. */
+  readonly fingerprint = specAndMetadata;
   readonly watches = [
     { kind: Kinds.Node, map: nodeToMachineKeys, fingerprint: nodeFingerprint },
     // A provider that becomes ready (or changes) may fit what nothing fitted before.
@@ -115,7 +101,6 @@ export class GpuMachineController implements Controller {
       } else {
         await this.ensureFinalizer(ctx, m);
         result = await this.runSteps(ctx, m);
-        await this.ensureLabels(ctx, m);
       }
     } catch (e) {
       // What the steps learnt (conditions, an adopted instance) is kept even when a call failed.
@@ -179,15 +164,4 @@ export class GpuMachineController implements Controller {
     m.metadata.resourceVersion = saved.metadata.resourceVersion;
   }
 
-  /** Labels that let notices and summaries find the machine by instance and provider. */
-  private async ensureLabels(ctx: MachineContext, m: Machine): Promise<void> {
-    const want: Record<string, string> = {};
-    if (m.status.instanceId && isLabelValue(m.status.instanceId)) want[Labels.instanceId] = m.status.instanceId;
-    if (m.status.provider && isLabelValue(m.status.provider)) want[Labels.provider] = m.status.provider;
-    const labels = m.metadata.labels ?? {};
-    if (Object.entries(want).every(([k, v]) => labels[k] === v)) return;
-    const saved = await ctx.cluster.patch<GpuMachine>(Kinds.GpuMachine, m.metadata.name, m.metadata.namespace, { metadata: { labels: want } });
-    m.metadata.labels = saved.metadata.labels;
-    m.metadata.resourceVersion = saved.metadata.resourceVersion;
-  }
 }
