@@ -1,6 +1,12 @@
 import { ConditionTypes, DISRUPTION_TAINT_KEY, Reasons } from '../../src/api/constants.js';
 import type { GpuMachine } from '../../src/api/types.js';
+import { REPLACEMENT_HEAD_START_MS } from '../../src/controller/machine/termination.js';
+import { MemoryCluster } from '../../src/kube/memory-cluster.js';
 import { Kinds, type Node, type Pod, type PodDisruptionBudget } from '../../src/kube/types.js';
+import { SimCloud } from '../../src/providers/sim/sim-cloud.js';
+import { createSimProvider } from '../../src/providers/sim/sim-provider.js';
+import type { CloudProvider, ProviderFactory } from '../../src/providers/types.js';
+import { FakeClock } from '../../src/util/clock.js';
 import type { InterruptionLabelValues, InterruptionMetrics } from '../../src/metrics/interruption-metrics.js';
 import { drive, get, machinesOf, ownInstances, readyRequest, restartOperator, setup, until, untilPhase, type Fixture } from '../support/operator-fixture.js';
 
@@ -65,6 +71,46 @@ describe('interruptions', () => {
     expect(seen.launched).toHaveLength(1);
     expect(seen.drained).toHaveLength(1);
     expect(f.cluster.events({ reason: Reasons.Interrupted })).toHaveLength(1);
+  });
+
+  test('the drain waits for the replacement launch call, and no longer than the head start', async () => {
+    const clock = new FakeClock();
+    const cluster = new MemoryCluster({ clock });
+    const cloud = new SimCloud({ clock, bootMs: 2_000, terminateMs: 500 });
+    // Launch calls after the first machine's hang until the test lets them answer.
+    let held = false;
+    const answers: (() => void)[] = [];
+    const sim: ProviderFactory = (config, ctx) => {
+      const inner = createSimProvider(config, ctx, cloud);
+      const gated: CloudProvider = Object.create(inner);
+      gated.create = async (req, signal) => {
+        if (held) await new Promise<void>((resolve) => answers.push(resolve));
+        return inner.create(req, signal);
+      };
+      return gated;
+    };
+    const f = await setup({ clock, cluster, cloud, factories: { sim } });
+    const req = await readyRequest(f, { capacityTypes: ['spot', 'on-demand'], gpu: { model: 'L4', count: 1 } });
+    const [old] = await machinesOf(f, req);
+    held = true;
+    const drainedAt: number[] = [];
+    const watch = cluster.watch<GpuMachine>(Kinds.GpuMachine, {}, (e) => {
+      if (e.object.metadata.name === old!.metadata.name && e.object.status?.phase === 'Terminating' && drainedAt.length === 0) drainedAt.push(clock.now());
+    });
+    const noticeAt = cloud.interrupt(old!.status!.instanceId!, 'spot-interruption', 120_000).receivedAt;
+    await until(f, () => answers.length > 0, { stepMs: 50 });
+    // The replacement's launch call is out and unanswered: the drain has not begun.
+    await until(f, () => clock.now() >= noticeAt + REPLACEMENT_HEAD_START_MS - 500, { stepMs: 50 });
+    expect(drainedAt).toEqual([]);
+    // Past the head start it goes on without the answer.
+    await until(f, () => drainedAt.length > 0, { stepMs: 50, maxMs: 2_000 });
+    expect(drainedAt[0]! - noticeAt).toBeGreaterThanOrEqual(REPLACEMENT_HEAD_START_MS);
+    expect(drainedAt[0]! - noticeAt).toBeLessThan(REPLACEMENT_HEAD_START_MS + 1_000);
+    held = false;
+    for (const answer of answers.splice(0)) answer();
+    await untilPhase(f, req, 'Ready');
+    watch.stop();
+    await drive(f.clock, f.operator.stop(1_000));
   });
 
   test('regression: a crash right after the notice is recorded still fences, replaces and drains', async () => {

@@ -1,13 +1,14 @@
 /**
  * Termination, run by the GpuMachine's finalizer, in the order that loses nothing:
- * cordon and taint the Node, drain it through the Eviction API (PodDisruptionBudgets
+ * (for an interrupted machine, a head start for its replacement's launch call) cordon
+ * and taint the Node, drain it through the Eviction API (PodDisruptionBudgets
  * hold pods until the deadline), terminate the instance, wait until the provider says
  * it is gone, delete the Node, and let the GpuRequest count the final cost; only then
  * does the finalizer go. Each pass does what it can without blocking and says when to
  * come back. A provider that is not ready (after a restart, say) holds the finalizer:
  * a machine is never forgotten while it may still be billed.
  */
-import { ConditionTypes, DISRUPTION_TAINT_KEY, MACHINE_FINALIZER, Reasons } from '../../api/constants.js';
+import { ConditionTypes, DISRUPTION_TAINT_KEY, Labels, MACHINE_FINALIZER, Reasons } from '../../api/constants.js';
 import { formatPrice } from '../../api/price.js';
 import { parseDuration } from '../../api/duration.js';
 import type { GpuMachine, GpuMachineStatus, GpuRequest } from '../../api/types.js';
@@ -60,6 +61,31 @@ async function terminateInstance(ctx: MachineContext, m: Machine): Promise<strin
   }
 }
 
+/**
+ * How long after its notice an interrupted machine's drain waits for the launch call of
+ * its replacement. The Node is fenced already, so nothing new lands on it meanwhile.
+ */
+export const REPLACEMENT_HEAD_START_MS = 3_000;
+
+/**
+ * Milliseconds the drain of an interrupted machine still gives its replacement's launch
+ * call, or undefined once that call has been answered (or there is none to wait for).
+ * Buying the replacement is what a provider's warning is for, and on one event loop a
+ * wave of notices drained side by side with buying made every replacement wait behind
+ * the drains.
+ */
+async function replacementHeadStart(ctx: MachineContext, m: Machine, now: number): Promise<number | undefined> {
+  const notice = m.status.interruption;
+  if (!notice || notice.kind === 'rebalance' || m.spec.interruption?.replace === false) return undefined;
+  const left = Date.parse(notice.noticeAt) + REPLACEMENT_HEAD_START_MS - now;
+  const uid = m.metadata.labels?.[Labels.requestUid];
+  if (left <= 0 || !uid) return undefined;
+  const siblings = await ctx.cluster.list<GpuMachine>(Kinds.GpuMachine, { namespace: m.metadata.namespace, labelSelector: { [Labels.requestUid]: uid } });
+  const replacement = siblings.find((r) => r.spec.replaces === m.metadata.name);
+  if (replacement?.status?.instanceId || replacement?.status?.phase === 'Pending') return undefined;
+  return Math.min(left, 250);
+}
+
 export async function terminate(ctx: MachineContext, m: Machine): Promise<StepResult> {
   const now = ctx.clock.now();
   const waiting = (message: string, requeueAfterMs = ctx.options.pollMs): StepResult => {
@@ -70,6 +96,8 @@ export async function terminate(ctx: MachineContext, m: Machine): Promise<StepRe
   };
 
   if (!m.status.terminatedAt) {
+    const headStart = await replacementHeadStart(ctx, m, now);
+    if (headStart !== undefined) return { requeueAfterMs: headStart };
     const nodes = await nodesOf(ctx, m);
     const deadline = drainDeadline(ctx, m);
     for (const node of nodes) {
