@@ -18,6 +18,16 @@ export class PendingEvents {
   }
 }
 
+/** Runs one reconcile with its Events collected (`ctx.events`), and settles them before it returns. */
+export async function withPendingEvents<T>(reconcile: (events: PendingEvents) => Promise<T>): Promise<T> {
+  const events = new PendingEvents();
+  try {
+    return await reconcile(events);
+  } finally {
+    await events.settle();
+  }
+}
+
 /**
  * Records a core/v1 Event on the object; never throws (events are best effort). Within a
  * reconcile that collects its Events (`ctx.events`) it returns at once.

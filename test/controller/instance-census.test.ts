@@ -19,25 +19,27 @@ function listingProvider(clock: FakeClock) {
   return { provider, state };
 }
 
-describe('InstanceCensus', () => {
-  const maxAgeMs = 5_000;
+const maxAgeMs = 5_000;
 
+/** A census over a scripted provider, with the instant its machines launched. */
+function setupCensus() {
+  const clock = new FakeClock();
+  const { provider, state } = listingProvider(clock);
+  const census = new InstanceCensus({ clock, logger: silentLogger(), maxAgeMs });
+  return { clock, provider, state, census, launchedAt: clock.now() };
+}
+
+describe('InstanceCensus', () => {
   it('asks nothing about an instance launched less than the settle time ago', async () => {
-    const clock = new FakeClock();
-    const { provider, state } = listingProvider(clock);
-    const census = new InstanceCensus({ clock, logger: silentLogger(), maxAgeMs });
-    const launchedAt = clock.now();
+    const { clock, provider, state, census, launchedAt } = setupCensus();
     await clock.advance(SETTLE_MS - 1);
     expect(await census.gone(provider, 'i-1', launchedAt)).toBeUndefined();
     expect(state.lists).toBe(0);
   });
 
   it('answers every machine of a provider from one listing, then lists again only after maxAgeMs', async () => {
-    const clock = new FakeClock();
-    const { provider, state } = listingProvider(clock);
+    const { clock, provider, state, census, launchedAt } = setupCensus();
     state.delayMs = 100;
-    const census = new InstanceCensus({ clock, logger: silentLogger(), maxAgeMs });
-    const launchedAt = clock.now();
     await clock.advance(SETTLE_MS);
     const answers = Promise.all(['i-1', 'i-2', 'i-3', 'i-4'].map((id) => census.gone(provider, id, launchedAt)));
     await clock.advance(100);
@@ -56,10 +58,7 @@ describe('InstanceCensus', () => {
   });
 
   it('a listing started before an instance settled does not judge it', async () => {
-    const clock = new FakeClock();
-    const { provider, state } = listingProvider(clock);
-    const census = new InstanceCensus({ clock, logger: silentLogger(), maxAgeMs });
-    const early = clock.now();
+    const { clock, provider, state, census, launchedAt: early } = setupCensus();
     await clock.advance(SETTLE_MS);
     expect(await census.gone(provider, 'i-9', early)).toBe(true);
     // Launched 1 s after the first machine: settled now, but the listing taken 1 s ago is too early for it.
@@ -72,10 +71,7 @@ describe('InstanceCensus', () => {
   });
 
   it('a failed listing cannot tell, and the next ask lists again', async () => {
-    const clock = new FakeClock();
-    const { provider, state } = listingProvider(clock);
-    const census = new InstanceCensus({ clock, logger: silentLogger(), maxAgeMs });
-    const launchedAt = clock.now();
+    const { clock, provider, state, census, launchedAt } = setupCensus();
     await clock.advance(SETTLE_MS);
     state.fail = true;
     expect(await census.gone(provider, 'i-3', launchedAt)).toBeUndefined();

@@ -1,9 +1,9 @@
 /**
  * Routes an interruption notice to its GpuMachine, found by its status.instanceId (an
- * index of the cluster's cache, not a map of this process's own), and records it there: the notice in
- * status and the Interrupted condition, written before the notice is acknowledged. What
- * follows (fence, replace, drain) is done by the controllers from that record, so a
- * crash at any point loses nothing.
+ * index of the cluster's cache, not a map of this process's own), and records it there:
+ * the notice in status and the Interrupted condition, written before the notice is
+ * acknowledged. What follows (fence, replace, drain) is done by the controllers from
+ * that record, so a crash at any point loses nothing.
  */
 import { ConditionTypes, Labels, Reasons } from '../../api/constants.js';
 import { setCondition } from '../../api/conditions.js';

@@ -11,7 +11,7 @@ import type { GpuMachine, GpuMachineStatus } from '../../api/types.js';
 import { Kinds, type KubeObject, type Node } from '../../kube/types.js';
 import type { ControllerContext } from '../context.js';
 import { BackoffError } from '../error-policy.js';
-import { PendingEvents } from '../events.js';
+import { withPendingEvents, type PendingEvents } from '../events.js';
 import { specAndMetadata, type Controller, type ReconcileResult } from '../runtime/manager.js';
 import { minDefined, writeStatus } from '../status-write.js';
 import { health, liveness } from './health.js';
@@ -70,13 +70,8 @@ export class GpuMachineController implements Controller {
     this.workers = ctx.options.machineWorkers;
   }
 
-  async reconcile(key: string): Promise<ReconcileResult> {
-    const events = new PendingEvents();
-    try {
-      return await this.reconcileMachine(key, events);
-    } finally {
-      await events.settle();
-    }
+  reconcile(key: string): Promise<ReconcileResult> {
+    return withPendingEvents((events) => this.reconcileMachine(key, events));
   }
 
   private async reconcileMachine(key: string, events: PendingEvents): Promise<ReconcileResult> {

@@ -44,11 +44,12 @@ export class InstanceCensus {
    */
   async gone(provider: CloudProvider, instanceId: string, launchedAt: number): Promise<boolean | undefined> {
     const { clock } = this.opts;
-    const judged = (l: Listing | undefined) => l !== undefined && l.startedAt >= launchedAt + SETTLE_MS;
-    if (clock.now() < launchedAt + SETTLE_MS) return undefined;
+    const settled = launchedAt + SETTLE_MS;
+    if (clock.now() < settled) return undefined;
     let listing = this.listings.get(provider.name);
     if (!listing || clock.now() - listing.startedAt >= this.opts.maxAgeMs) listing = await this.list(provider);
-    return judged(listing) ? !listing!.ids.has(instanceId) : undefined;
+    if (!listing || listing.startedAt < settled) return undefined;
+    return !listing.ids.has(instanceId);
   }
 
   /** One listing per provider at a time; every machine asking meanwhile waits for it. */

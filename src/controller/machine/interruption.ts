@@ -3,9 +3,10 @@
  * the notice is acknowledged): fence the Node at once (taint and cordon, so nothing new
  * lands there) and delete the machine, whose termination drains it until the
  * provider's deadline once its replacement's launch call is answered (3 s at most after
- * the notice). Its GpuRequest no longer counts it and launches that replacement. A rebalance recommendation only marks the machine: the request deletes
- * it once the replacement is Ready. Every step follows from the record, so a crash at
- * any point resumes where it stopped.
+ * the notice). Its GpuRequest no longer counts it and launches that replacement. A
+ * rebalance recommendation only marks the machine: the request deletes it once the
+ * replacement is Ready. Every step follows from the record, so a crash at any point
+ * resumes where it stopped.
  */
 import { ConditionTypes, DISRUPTION_TAINT_KEY, Reasons } from '../../api/constants.js';
 import { fenceNode } from '../../kube/nodes.js';

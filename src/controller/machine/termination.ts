@@ -66,6 +66,8 @@ async function terminateInstance(ctx: MachineContext, m: Machine): Promise<strin
  * its replacement. The Node is fenced already, so nothing new lands on it meanwhile.
  */
 export const REPLACEMENT_HEAD_START_MS = 3_000;
+/** How often a machine in its head start looks again whether its replacement's call was answered. */
+const HEAD_START_RECHECK_MS = 250;
 
 /**
  * Milliseconds the drain of an interrupted machine still gives its replacement's launch
@@ -83,7 +85,7 @@ async function replacementHeadStart(ctx: MachineContext, m: Machine, now: number
   const siblings = await ctx.cluster.list<GpuMachine>(Kinds.GpuMachine, { namespace: m.metadata.namespace, labelSelector: { [Labels.requestUid]: uid } });
   const replacement = siblings.find((r) => r.spec.replaces === m.metadata.name);
   if (replacement?.status?.instanceId || replacement?.status?.phase === 'Pending') return undefined;
-  return Math.min(left, 250);
+  return Math.min(left, HEAD_START_RECHECK_MS);
 }
 
 export async function terminate(ctx: MachineContext, m: Machine): Promise<StepResult> {

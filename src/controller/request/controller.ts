@@ -13,7 +13,7 @@ import type { GpuMachine, GpuRequest, GpuRequestStatus, InterruptionRecord } fro
 import { Kinds, type KubeObject } from '../../kube/types.js';
 import type { ControllerContext } from '../context.js';
 import { machineCost } from '../cost.js';
-import { PendingEvents, recordEvent } from '../events.js';
+import { recordEvent, withPendingEvents, type PendingEvents } from '../events.js';
 import { randomSuffix } from '../machine/naming.js';
 import type { Controller, ReconcileResult } from '../runtime/manager.js';
 import { minDefined, writeStatus } from '../status-write.js';
@@ -73,13 +73,8 @@ export class GpuRequestController implements Controller {
     this.suffix = opts.suffix ?? randomSuffix;
   }
 
-  async reconcile(key: string): Promise<ReconcileResult> {
-    const events = new PendingEvents();
-    try {
-      return await this.reconcileRequest(key, events);
-    } finally {
-      await events.settle();
-    }
+  reconcile(key: string): Promise<ReconcileResult> {
+    return withPendingEvents((events) => this.reconcileRequest(key, events));
   }
 
   private async reconcileRequest(key: string, events: PendingEvents): Promise<ReconcileResult> {

@@ -132,23 +132,26 @@ class LimitedCloudProvider extends WrappedProvider implements LimitedProvider {
  * fires, so a busy operator called slower than its provider allowed). A call aborted
  * while it waits leaves its slot unused.
  */
-export class TokenBucket {
+class TokenBucket {
   private readonly intervalMs: number;
+  /** Tokens ahead of the schedule a quiet spell lets through. */
+  private readonly ahead: number;
   /** When the token after the last one taken is due. */
   private due = -Infinity;
 
   constructor(
     private readonly clock: Clock,
     requestsPerSecond: number,
-    private readonly burst: number,
+    burst: number,
   ) {
     this.intervalMs = 1000 / requestsPerSecond;
+    this.ahead = Math.max(1, burst) - 1;
   }
 
   async take(signal?: AbortSignal): Promise<void> {
     const now = this.clock.now();
     const next = Math.max(this.due, now);
-    const waitMs = next - (Math.max(1, this.burst) - 1) * this.intervalMs - now;
+    const waitMs = next - this.ahead * this.intervalMs - now;
     this.due = next + this.intervalMs;
     if (waitMs > 0) await this.clock.sleep(waitMs, signal);
   }
